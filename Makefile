@@ -1,0 +1,58 @@
+# procmap: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench schema docs clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+## run: install procmap and validate, audit and render examples/ into out/
+run: $(STAMP) system-deps
+	@mkdir -p out
+	$(BIN)/procmap validate examples
+	$(BIN)/procmap audit examples --fail-on never --format markdown -o out/audit.md
+	$(BIN)/procmap audit examples --fail-on never --format html -o out/audit.html
+	$(BIN)/procmap audit examples --fail-on never --format json -o out/audit.json
+	$(BIN)/procmap audit examples --fail-on never
+	$(BIN)/procmap render examples -o out --format svg --highlight
+	$(BIN)/procmap render examples -o out --format png --highlight
+	$(BIN)/procmap render examples -o out --format html --highlight
+	$(BIN)/procmap render examples -o out --format mmd
+	$(BIN)/procmap render examples -o out --format bpmn
+	@echo "procmap: reports and diagrams are in out/"
+
+## test: install the dev extras and run the whole suite
+test: $(DEVSTAMP) system-deps
+	$(BIN)/python -m pytest
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(DEVSTAMP) system-deps
+	$(BIN)/python bench/run.py
+
+schema: $(STAMP)
+	$(BIN)/procmap schema > schema/procmap-1.schema.json
+
+docs: $(STAMP)
+	$(BIN)/python scripts/gen_rule_docs.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

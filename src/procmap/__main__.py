@@ -1,0 +1,3 @@
+from procmap.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Audit: process graphs, metrics (visits, lead times, utilization) and audit rules."""

@@ -1,0 +1,14 @@
+"""The commands other than validate, by name (each module imports lazily)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from procmap.cli.init import init
+from procmap.cli.schema import schema
+
+COMMANDS: list[tuple[str, Callable[..., Any]]] = [
+    ("schema", schema),
+    ("init", init),
+]

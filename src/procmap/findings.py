@@ -1,0 +1,78 @@
+"""The one finding type shared by validate, audit, raci, diff and import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """Ordered so that `severity >= threshold` means "fails the run"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem at a place: what every rule reports and every formatter prints.
+
+    `line` and `column` are 1-based and point at the YAML node that is wrong; 0 means
+    "the file as a whole". `cost_hours` orders audit findings (what they cost per case).
+    """
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    process: str | None = None
+    step: str | None = None
+    role: str | None = None
+    cost_hours: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message,
+        }
+        for key in ("process", "step", "role"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.cost_hours is not None:
+            data["cost_hours"] = round(self.cost_hours, 4)
+        if self.extra:
+            data.update(self.extra)
+        return data
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.rule)
+
+
+def summarize(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding.severity.label] += 1
+    return counts

@@ -1,0 +1,109 @@
+"""Which files an invocation reads: PATH arguments -> loaded documents."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# Directories a scan never enters: tool caches, dependencies, version control.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
+STDIN_NAME = "<stdin>"
+# A quick filter before parsing a scanned file: its top level must have a `procmap` key.
+_PROCMAP_KEY = re.compile(rb"""(?m)^(?:\xef\xbb\xbf)?["']?procmap["']?\s*:|^\{.*\bprocmap\b""")
+
+
+class InputError(Exception):
+    """A path the command cannot read: a one-line error and exit code 2."""
+
+
+@dataclass(frozen=True)
+class Input:
+    path: str  # as shown in findings
+    explicit: bool  # named by the user, not found by a directory scan
+
+
+def discover(arguments: Sequence[str]) -> list[Input]:
+    """Expand PATH arguments into the files to read, in a stable order."""
+    inputs: list[Input] = []
+    seen: set[str] = set()
+    for argument in arguments or ["."]:
+        if argument == "-":
+            inputs.append(Input(STDIN_NAME, explicit=True))
+            continue
+        if not os.path.exists(argument):
+            raise InputError(f"{argument}: no such file or directory")
+        if os.path.isdir(argument):
+            for found in _scan(argument):
+                key = os.path.realpath(found)
+                if key not in seen:
+                    seen.add(key)
+                    inputs.append(Input(found, explicit=False))
+        else:
+            key = os.path.realpath(argument)
+            if key not in seen:
+                seen.add(key)
+                inputs.append(Input(_display(argument), explicit=True))
+    return inputs
+
+
+def _scan(directory: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(directory, onerror=_raise):
+        # hidden and dependency directories are never process repositories; sorting keeps
+        # the order of files (and so of swimlanes from catalogs) stable across machines
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                yield _display(os.path.join(root, name))
+
+
+def _raise(error: OSError) -> None:
+    raise InputError(f"{error.filename}: {error.strerror}")
+
+
+def _display(path: str) -> str:
+    path = os.path.normpath(path)
+    return path[2:] if path.startswith("./") else path
+
+
+def read_input(item: Input) -> Document | None:
+    """Load one input. Scanned files that are not procmap files give None."""
+    raw = _read_stdin() if item.path == STDIN_NAME else _read_file(item.path)
+    if item.explicit:
+        return load_bytes(raw, item.path)
+    if b"procmap" not in raw:
+        return None
+    doc = load_bytes(raw, item.path)
+    if doc.data is None and doc.findings and not _PROCMAP_KEY.search(raw):
+        return None  # someone else's broken YAML that merely mentions procmap
+    return doc
+
+
+def _read_stdin() -> bytes:
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            # read one byte past the limit so load_bytes can say the file is too large
+            return handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def load_inputs(inputs: Sequence[Input]) -> tuple[list[Document], frozenset[str]]:
+    """Read and parse every input; returns the documents and the explicit paths."""
+    documents = []
+    for item in inputs:
+        doc = read_input(item)
+        if doc is not None:
+            documents.append(doc)
+    return documents, frozenset(item.path for item in inputs if item.explicit)

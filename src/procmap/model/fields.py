@@ -1,0 +1,194 @@
+"""Value types of format 1: ids, durations, rates and text.
+
+Durations are stored as hours (float). All time is elapsed calendar time: `1d` is 24 h.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+_ID = re.compile(r"[^\W_][\w.-]{0,63}")
+# The same rule for JSON Schema consumers, whose regex engines may treat \w as ASCII:
+# ASCII restricted to letters/digits (and _ - . after the first), any non-ASCII allowed.
+ID_SCHEMA_PATTERN = (
+    r"^[0-9A-Za-z\u0080-\uFFFF][0-9A-Za-z_.\-\u0080-\uFFFF]{0,63}$"
+)
+_UNITS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+_DURATION = re.compile(r"\s*(?:(\d+(?:\.\d+)?|\.\d+)\s*([mhdw])\s*)+\Z")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*([mhdw])")
+_ISO = re.compile(
+    r"P(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?\Z"
+)
+_RATE = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*/\s*([hdw])\s*\Z")
+_AVAILABILITY = re.compile(r"\s*(.+?)\s*/\s*([dw])\s*\Z")
+_RATE_UNITS = {"h": 1 / 24, "d": 1.0, "w": 7.0}  # length of the unit in days
+MAX_HOURS = 24 * 365 * 100  # a century: larger values are typos
+
+
+def _text(value: Any) -> Any:
+    """Accept numbers as text (they were written as such), refuse YAML booleans."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "yaml_bool", "YAML reads this as the boolean {value}; quote it to keep the text",
+            {"value": str(value).lower()})
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _identifier(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not _ID.fullmatch(value):
+        raise PydanticCustomError(
+            "bad_id",
+            "'{value}' is not a valid id: 1-64 characters, starting with a letter or digit, "
+            "then letters, digits, '_', '-' or '.'{hint}",
+            {"value": _shorten(value), "hint": _id_hint(value)})
+    return value
+
+
+def _id_hint(value: str) -> str:
+    if not value:
+        return ""
+    suggestion = re.sub(r"[^\w.-]+", "-", value.strip()).strip("-_.")[:64]
+    if suggestion and _ID.fullmatch(suggestion) and suggestion != value:
+        return f" (e.g. '{suggestion}'; put the free text in `name`)"
+    return " (put free text in `name`)"
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def parse_duration(value: Any) -> float:
+    """'1d4h' / '30m' / 'PT30M' -> hours. Raises a pydantic error with a fix."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("duration", "expected a duration such as 30m, 2h or 1d4h")
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError(
+            "duration_unit",
+            "a bare number is not a duration: add a unit, e.g. {value}m, {value}h or {value}d",
+            {"value": _number_text(value)})
+    if not isinstance(value, str):
+        raise PydanticCustomError("duration", "expected a duration such as 30m, 2h or 1d4h")
+    text = value.strip()
+    hours: float
+    if _DURATION.match(text):
+        hours = sum(float(n) * _UNITS[u] for n, u in _DURATION_PART.findall(text))
+    elif (iso := _ISO.match(text.upper())) and text.upper() not in ("P", "PT"):
+        parts = {k: float(v) for k, v in iso.groupdict().items() if v}
+        hours = (parts.get("w", 0) * 168 + parts.get("d", 0) * 24 + parts.get("h", 0)
+                 + parts.get("m", 0) / 60 + parts.get("s", 0) / 3600)
+    else:
+        raise PydanticCustomError(
+            "duration", "'{value}' is not a duration: write <number><unit> parts with units "
+            "m, h, d, w (e.g. 30m, 1.5h, 1d4h) or ISO-8601 (PT30M){hint}",
+            {"value": _shorten(text), "hint": _duration_hint(text)})
+    if not math.isfinite(hours) or hours > MAX_HOURS:
+        raise PydanticCustomError("duration", "'{value}' is longer than a century",
+                                  {"value": _shorten(text)})
+    return hours
+
+
+def _duration_hint(text: str) -> str:
+    clock = re.fullmatch(r"(\d+):(\d\d)", text)
+    if clock:
+        return f"; for {text} write {int(clock[1])}h{int(clock[2])}m"
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return f"; add a unit: {text}m, {text}h or {text}d"
+    if re.fullmatch(r"(\d+(\.\d+)?)\s*(min|mins|minutes?|hrs?|hours?|days?|weeks?|天|小时|分钟)",
+                    text):
+        return "; units are single letters: m, h, d, w"
+    return ""
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def parse_rate(value: Any) -> float:
+    """'40/d' -> cases per day."""
+    if isinstance(value, str) and (match := _RATE.match(value)):
+        per_day = float(match[1]) / _RATE_UNITS[match[2]]
+        if math.isfinite(per_day):
+            return per_day
+    shown = _number_text(value) if isinstance(value, (int, float)) and not isinstance(
+        value, bool) else _shorten(str(value))
+    raise PydanticCustomError(
+        "rate", "'{value}' is not a rate: write <number>/<unit> with unit h, d or w "
+        "(e.g. 40/d for forty cases a day)", {"value": shown})
+
+
+def parse_availability(value: Any) -> float:
+    """'8h/d' -> productive hours per calendar day."""
+    if isinstance(value, str) and (match := _AVAILABILITY.match(value)):
+        hours = parse_duration(match[1]) / _RATE_UNITS[match[2]]
+        if 0 < hours <= 24:
+            return hours
+    raise PydanticCustomError(
+        "availability", "'{value}' is not an availability: write productive time per day or "
+        "week, e.g. 8h/d or 37.5h/w (at most 24h/d)", {"value": _shorten(str(value))})
+
+
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise PydanticCustomError("positive", "must be a number greater than 0")
+    return value
+
+
+def _finite(value: float) -> float:
+    # the range 0..1 is checked by the probability-sum rule, which owns probabilities
+    if not math.isfinite(value):
+        raise PydanticCustomError("finite", "must be a finite number")
+    return value
+
+
+# JSON Schema views of the types, as they are written in YAML (for editors).
+DURATION_SCHEMA_PATTERN = (
+    r"^(\s*(\d+(\.\d+)?|\.\d+)\s*[mhdw])+\s*$"
+    r"|^P(?=\d|T\d)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?"
+    r"(\d+(\.\d+)?S)?)?$"
+)
+ID_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": "string", "pattern": ID_SCHEMA_PATTERN, "maxLength": 64},
+    {"type": "integer", "minimum": 0}]}
+_TEXT_SCHEMA = {"type": ["string", "number"]}
+_DURATION_SCHEMA = {"type": "string", "pattern": DURATION_SCHEMA_PATTERN,
+                    "examples": ["30m", "1.5h", "1d4h", "PT30M"]}
+_RATE_SCHEMA = {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*/\s*[hdw]\s*$",
+                "examples": ["40/d"]}
+_AVAILABILITY_SCHEMA = {"type": "string", "pattern": r"^.+/\s*[dw]\s*$",
+                        "examples": ["8h/d", "37.5h/w"]}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Id = Annotated[str, BeforeValidator(_identifier), WithJsonSchema(ID_SCHEMA)]
+Hours = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
+CasesPerDay = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_SCHEMA)]
+HoursPerDay = Annotated[float, BeforeValidator(parse_availability),
+                        WithJsonSchema(_AVAILABILITY_SCHEMA)]
+PositiveNumber = Annotated[float, AfterValidator(_positive),
+                           WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
+Probability = Annotated[float, AfterValidator(_finite), WithJsonSchema({"type": "number"})]
+
+
+def format_hours(hours: float) -> str:
+    """Hours -> the shortest readable duration in procmap's own notation: 1d4h, 30m."""
+    if hours <= 0:
+        return "0"
+    minutes = round(hours * 60)
+    if minutes == 0:
+        return f"{hours * 60:.2g}m"
+    parts = []
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    if len(parts) > 2:  # keep it readable: 2w3d, not 2w3d4h12m
+        parts = parts[:2]
+    return "".join(parts)

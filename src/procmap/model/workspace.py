@@ -1,0 +1,248 @@
+"""All files of one invocation: validated processes and catalogs, one role namespace."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import ValidationError
+
+from procmap.findings import Finding, Severity
+from procmap.loader.document import Document
+from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role
+
+Path = tuple[str | int, ...]
+
+# Keys people reach for from other tools, and the format-1 key they mean.
+_SYNONYMS = {
+    "type": "kind", "lane": "role", "swimlane": "role", "owner_role": "role",
+    "responsible": "role", "transitions": "next", "then": "next", "goto": "next",
+    "target": "to", "condition": "when", "label": "when", "prob": "probability",
+    "p": "probability", "title": "name", "desc": "description", "time": "duration",
+    "effort": "duration", "delay": "wait", "waiting": "wait", "people": "capacity",
+    "headcount": "capacity", "manager": "reports_to", "parent": "reports_to",
+    "approves": "of", "calls": "process", "tool": "system", "format": "procmap",
+}
+_CHILDREN: dict[str, dict[str, str]] = {
+    "process": {"steps": "step", "roles": "role"},
+    "catalog": {"roles": "role"},
+    "step": {"next": "transition"},
+}
+
+
+@dataclass
+class ProcessEntry:
+    process: Process
+    doc: Document
+
+    @property
+    def file(self) -> str:
+        return self.doc.path
+
+
+@dataclass
+class RoleEntry:
+    role: Role
+    doc: Document
+    path: Path  # where the role is defined in doc
+    in_catalog: bool
+
+
+@dataclass
+class Workspace:
+    documents: list[Document]
+    processes: list[ProcessEntry] = field(default_factory=list)
+    catalogs: list[tuple[Catalog, Document]] = field(default_factory=list)
+    role_definitions: list[RoleEntry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def roles(self) -> dict[str, RoleEntry]:
+        """The role namespace in swimlane order: catalog roles in the order the files
+        were given, then each process's own roles; the first definition of an id wins
+        (`duplicate-id` reports the others)."""
+        namespace: dict[str, RoleEntry] = {}
+        for in_catalog in (True, False):
+            for entry in self.role_definitions:
+                if entry.in_catalog is in_catalog:
+                    namespace.setdefault(entry.role.id, entry)
+        return namespace
+
+    def process(self, process_id: str) -> ProcessEntry | None:
+        for entry in self.processes:
+            if entry.process.id == process_id:
+                return entry
+        return None
+
+
+def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = frozenset()
+                    ) -> Workspace:
+    """Validate loaded documents against format 1.
+
+    `explicit` names files the user listed one by one: those must be procmap files,
+    while files found by scanning a directory are skipped when they are not.
+    """
+    workspace = Workspace(documents=[])
+    for doc in documents:
+        workspace.findings.extend(doc.findings)
+        if doc.data is None and doc.root is None and doc.findings:
+            workspace.documents.append(doc)
+            continue
+        data = doc.data
+        if not (isinstance(data, dict) and "procmap" in data):
+            if doc.path in explicit:
+                workspace.documents.append(doc)
+                workspace.findings.append(_not_procmap(doc, data))
+            continue
+        workspace.documents.append(doc)
+        if data.get("procmap") != 1 or isinstance(data.get("procmap"), bool):
+            line, column = doc.locate(("procmap",))
+            workspace.findings.append(Finding(
+                doc.path, line, column, "schema", Severity.ERROR,
+                f"unsupported format version {data.get('procmap')!r}: this procmap reads "
+                "format 1 (`procmap: 1`)"))
+            continue
+        if "steps" in data:
+            _add_process(workspace, doc, data)
+        elif "roles" in data:
+            _add_catalog(workspace, doc, data)
+        else:
+            line, column = doc.locate(())
+            workspace.findings.append(Finding(
+                doc.path, line, column, "schema", Severity.ERROR,
+                "a procmap file needs `steps` (a process) or `roles` (a role catalog)"))
+    return workspace
+
+
+def _not_procmap(doc: Document, data: Any) -> Finding:
+    if isinstance(data, dict):
+        why = "its top-level mapping has no `procmap` key"
+    elif data is None:
+        why = "it is empty"
+    else:
+        why = f"its top level is {_describe(data)}, not a mapping"
+    return Finding(doc.path, 1, 1, "not-procmap", Severity.ERROR,
+                   f"not a procmap file: {why}; procmap files start with `procmap: 1`")
+
+
+def _add_process(workspace: Workspace, doc: Document, data: dict[str, Any]) -> None:
+    try:
+        process = Process.model_validate(data)
+    except ValidationError as exc:
+        workspace.findings.extend(_schema_findings(exc, doc, "process"))
+        return
+    workspace.processes.append(ProcessEntry(process, doc))
+    workspace.role_definitions.extend(
+        RoleEntry(role, doc, ("roles", i), in_catalog=False)
+        for i, role in enumerate(process.roles))
+
+
+def _add_catalog(workspace: Workspace, doc: Document, data: dict[str, Any]) -> None:
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as exc:
+        workspace.findings.extend(_schema_findings(exc, doc, "catalog"))
+        return
+    workspace.catalogs.append((catalog, doc))
+    workspace.role_definitions.extend(
+        RoleEntry(role, doc, ("roles", i), in_catalog=True)
+        for i, role in enumerate(catalog.roles))
+
+
+def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Finding]:
+    findings = []
+    seen: set[tuple[Path, str]] = set()
+    for error in exc.errors(include_url=False):
+        loc: Path = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+        loc = _strip_internal(loc)
+        if (loc, error["type"]) in seen:
+            continue
+        seen.add((loc, error["type"]))
+        message, at, on_key = _translate(error, loc, root, doc)
+        line, column = doc.locate(at, key=on_key)
+        findings.append(Finding(doc.path, line, column, "schema", Severity.ERROR, message))
+    return findings
+
+
+def _strip_internal(loc: Path) -> Path:
+    """pydantic adds validator names to some locations ('function-before[...]')."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p == "extensions")))
+
+
+def _object_at(root: str, loc: Path) -> str:
+    """Which kind of object ('step', 'role'...) the location `loc` is inside of."""
+    kind = root
+    for part in loc:
+        if isinstance(part, str):
+            kind = _CHILDREN.get(kind, {}).get(part, kind)
+    return kind
+
+
+def _translate(error: Any, loc: Path, root: str, doc: Document) -> tuple[str, Path, bool]:
+    kind = error["type"]
+    value = error.get("input")
+    field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    where = f"`{field_name}`" if field_name else "this value"
+    if kind == "extra_forbidden":
+        owner = _object_at(root, loc[:-1])
+        return (_unknown_key(str(loc[-1]), owner), loc, True)
+    if kind == "missing":
+        owner = _object_at(root, loc[:-1])
+        return (f"{_article(owner)} {owner} needs the key `{field_name}`", loc[:-1], True)
+    if kind in ("string_type", "str_type"):
+        return (f"{where} must be text, not {_describe(value)}", loc, False)
+    if kind in ("list_type",):
+        return (f"{where} must be a list, not {_describe(value)}", loc, False)
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        owner = _object_at(root, loc)
+        return (f"each {owner} must be a mapping of keys, not {_describe(value)}", loc, False)
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "finite_number"):
+        return (f"{where} must be a number, not {_describe(value)}", loc, False)
+    if kind == "enum" and field_name == "kind":
+        kinds = [k.value for k in Kind]
+        guess = difflib.get_close_matches(str(value), kinds, n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        return (f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}", loc,
+                False)
+    if kind == "too_short" and field_name in ("steps", "roles"):
+        return (f"`{field_name}` is empty: list at least one", loc, False)
+    if kind == "literal_error" and field_name == "procmap":
+        return ("`procmap` must be 1, the format version", loc, False)
+    message = str(error.get("msg", "invalid value"))
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return (f"{where}: {message}", loc, False)
+
+
+def _unknown_key(key: str, owner: str) -> str:
+    known = KNOWN_KEYS[owner]
+    guess = _SYNONYMS.get(key) if _SYNONYMS.get(key) in known else None
+    if guess is None:
+        matches = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+        guess = matches[0] if matches else None
+    hint = f" (did you mean `{guess}`?)" if guess else ""
+    return (f"unknown key `{key}` in {_article(owner)} {owner}{hint}; known keys: "
+            f"{', '.join(sorted(known))}; custom data goes under keys starting with `x-`")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value[:30]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

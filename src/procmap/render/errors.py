@@ -1,0 +1,17 @@
+"""Exceptions raised by the renderers.
+
+The CLI maps `GraphvizMissing` to exit code 2 with the fix ("install Graphviz", see
+`procmap doctor`), and any other `RenderError` to exit code 2 with its one-line message.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GraphvizMissing", "RenderError"]
+
+
+class RenderError(Exception):
+    """A diagram could not be drawn (Graphviz failed, timed out or printed garbage)."""
+
+
+class GraphvizMissing(RenderError):
+    """The Graphviz binaries (`dot`, `neato`) needed for svg/png/pdf/html are not on PATH."""

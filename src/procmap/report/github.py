@@ -1,0 +1,27 @@
+"""GitHub Actions workflow commands: annotations on the lines that are wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from procmap.findings import Finding, Severity
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_line(finding: Finding) -> str:
+    return (f"::{_COMMANDS[finding.severity]} file={_property(finding.file)},"
+            f"line={finding.line},col={finding.column},title={_property(finding.rule)}"
+            f"::{_data(finding.message)}")
+
+
+def render(findings: Sequence[Finding], files: int) -> str:
+    return "".join(format_line(f) + "\n" for f in findings)

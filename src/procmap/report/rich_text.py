@@ -1,0 +1,33 @@
+"""Findings for a person at a terminal: grouped by file, coloured, with a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from procmap.findings import Finding, Severity
+from procmap.report.text import summary_line
+
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_findings(console: Console, findings: Sequence[Finding], files: int) -> None:
+    for file, group in groupby(findings, key=lambda f: f.file):
+        console.print(Text(file, style="bold underline"))
+        for finding in group:
+            line = Text("  ")
+            line.append(f"{finding.file}:{finding.line}:{finding.column}", style="dim")
+            line.append("  ")
+            line.append(f"{finding.severity.label:<7}", style=STYLES[finding.severity])
+            line.append(f" {finding.rule}", style="magenta")
+            line.append("  " + " ".join(finding.message.split()))
+            console.print(line, soft_wrap=True)
+        console.print()
+    worst = max((f.severity for f in findings), default=None)
+    style = STYLES[worst] if worst else "bold green"
+    mark = "✖" if worst is Severity.ERROR else ("!" if worst else "✔")
+    console.print(f"[{style}]{mark}[/] {escape(summary_line(findings, files))}")

@@ -1,0 +1,56 @@
+"""Two steps in a process, or two roles or two processes in one invocation, share an id.
+
+Ids are how transitions, RACI entries and subprocess calls refer to things: with two
+definitions, every reference is ambiguous. Step ids are unique within their process;
+role ids and process ids across all files validated together.
+
+Failing:
+
+    steps:
+      - {id: review, role: cs-lead, next: review-2}
+      - {id: review, role: cs-manager, next: done}
+
+Passing:
+
+    steps:
+      - {id: lead-review, role: cs-lead, next: manager-review}
+      - {id: manager-review, role: cs-manager, next: done}
+"""
+
+from collections.abc import Iterator
+
+from procmap.findings import Finding, Severity
+from procmap.rules.base import Rule, ValidateContext
+
+RULE = Rule("duplicate-id", Severity.ERROR, "two steps, roles or processes share an id")
+
+
+def check(ctx: ValidateContext) -> Iterator[Finding]:
+    for entry in ctx.processes:
+        first: dict[str, int] = {}
+        for index, step in enumerate(entry.process.steps):
+            if step.id in first:
+                yield ctx.report(RULE, entry.doc, ("steps", index, "id"), (
+                    f"step id '{step.id}' is already used by step #{first[step.id] + 1} of "
+                    "this process: give each step its own id"),
+                    process=entry.process.id, step=step.id)
+            else:
+                first[step.id] = index
+    roles: dict[str, str] = {}
+    for definition in ctx.workspace.role_definitions:
+        role_id = definition.role.id
+        if role_id in roles:
+            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (
+                f"role id '{role_id}' is already defined in {roles[role_id]}: define each "
+                "role once (shared roles belong in a role catalog)"), role=role_id)
+        else:
+            roles[role_id] = definition.doc.path
+    processes: dict[str, str] = {}
+    for entry in ctx.processes:
+        if entry.process.id in processes:
+            yield ctx.report(RULE, entry.doc, ("id",), (
+                f"process id '{entry.process.id}' is already used by "
+                f"{processes[entry.process.id]}: give each process its own id"),
+                process=entry.process.id)
+        else:
+            processes[entry.process.id] = entry.doc.path

@@ -1,0 +1,55 @@
+"""Plain-Python reachability for validate rules.
+
+Validate must start instantly, and networkx costs ~150 ms to import; these few
+breadth-first searches over dicts are all validate needs. Audit uses networkx.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+
+
+def reachable(successors: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
+    """Every node reachable from `sources` (sources included)."""
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        node = queue.popleft()
+        for successor in successors.get(node, ()):
+            if successor not in seen:
+                seen.add(successor)
+                queue.append(successor)
+    return seen
+
+
+def reverse(successors: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    predecessors: dict[str, list[str]] = {}
+    for node, targets in successors.items():
+        for target in targets:
+            predecessors.setdefault(target, []).append(node)
+    return predecessors
+
+
+def first_cycle_edges(successors: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
+    """One back edge per cycle found by an iterative depth-first search."""
+    white, grey, black = 0, 1, 2
+    color: dict[str, int] = {}
+    back_edges: list[tuple[str, str]] = []
+    for root in successors:
+        if color.get(root, white) != white:
+            continue
+        color[root] = grey
+        stack = [(root, iter(successors.get(root, ())))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                color[node] = black
+                stack.pop()
+            elif color.get(child, white) == grey:
+                back_edges.append((node, child))
+            elif color.get(child, white) == white:
+                color[child] = grey
+                stack.append((child, iter(successors.get(child, ()))))
+    return back_edges

@@ -1,0 +1,48 @@
+"""A step from which no end can be reached: a trap.
+
+A case that reaches it can never finish: a loop with no way out, or a step whose `next`
+was forgotten. Audit could not compute lead times either (the expected time is
+infinite).
+
+Failing:
+
+    - {id: fix, role: tech-support, next: retest}
+    - {id: retest, role: qa, next: fix}      # fix <-> retest, forever
+
+Passing:
+
+    - {id: fix, role: tech-support, next: retest}
+    - id: retest
+      kind: approval
+      role: qa
+      next:
+        - {to: fix, when: 未通过, probability: 0.2}
+        - {to: done, when: 通过, probability: 0.8}
+"""
+
+from collections.abc import Iterator
+
+from procmap.findings import Finding, Severity
+from procmap.model import Kind
+from procmap.rules.base import Rule, ValidateContext
+from procmap.rules.graph import reachable, reverse
+
+RULE = Rule("no-path-to-end", Severity.ERROR, "a step from which no end can be reached")
+
+
+def check(ctx: ValidateContext) -> Iterator[Finding]:
+    for entry in ctx.processes:
+        process = entry.process
+        ends = [s.id for s in process.steps if s.kind is Kind.END]
+        if not ends:
+            continue  # end-required reports it
+        known = process.step_index
+        successors = {s.id: [t for t in s.targets if t in known] for s in process.steps}
+        can_finish = reachable(reverse(successors), ends)
+        for step in process.steps:
+            if step.id not in can_finish:
+                why = ("it has no `next`" if not step.next
+                       else "every path from it loops back without reaching an end")
+                yield ctx.at_step(RULE, entry, step.id, (
+                    f"a case at '{step.id}' can never finish: {why}; add a transition "
+                    "towards an end step"), "id", key=True)

@@ -1,0 +1,43 @@
+"""A step that no path from the start reaches.
+
+Such a step is dead: no case ever does it, yet it is drawn, counted and maintained.
+Usually a `next` was mistyped or forgotten.
+
+Failing:
+
+    steps:
+      - {id: received, kind: start, next: done}
+      - {id: legacy-check, role: qa, next: done}
+      - {id: done, kind: end}
+
+Passing:
+
+    steps:
+      - {id: received, kind: start, next: legacy-check}
+      - {id: legacy-check, role: qa, next: done}
+      - {id: done, kind: end}
+"""
+
+from collections.abc import Iterator
+
+from procmap.findings import Finding, Severity
+from procmap.model import Kind
+from procmap.rules.base import Rule, ValidateContext
+from procmap.rules.graph import reachable
+
+RULE = Rule("unreachable-step", Severity.ERROR, "a step no path from the start reaches")
+
+
+def check(ctx: ValidateContext) -> Iterator[Finding]:
+    for entry in ctx.processes:
+        process = entry.process
+        starts = [s.id for s in process.steps if s.kind is Kind.START]
+        if not starts:
+            continue  # single-start reports it; everything would be "unreachable"
+        successors = {s.id: s.targets for s in process.steps}
+        seen = reachable(successors, starts[:1])
+        for step in process.steps:
+            if step.id not in seen and step.kind is not Kind.START:
+                yield ctx.at_step(RULE, entry, step.id, (
+                    f"no path from the start reaches '{step.id}': point some step's `next` "
+                    "at it, or delete it"), "id", key=True)

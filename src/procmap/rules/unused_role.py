@@ -1,0 +1,43 @@
+"""A role that no step, owner or RACI entry uses.
+
+An unused role is a lane nobody works in: usually a renamed role left behind, or a
+step that names the wrong role. (Being someone's `reports_to` does not count as use.)
+
+Failing:
+
+    roles:
+      - {id: cs-agent}
+      - {id: night-shift}      # no step uses it
+    steps:
+      - {id: intake, role: cs-agent, next: done}
+
+Passing:
+
+    roles:
+      - {id: cs-agent}
+    steps:
+      - {id: intake, role: cs-agent, next: done}
+"""
+
+from collections.abc import Iterator
+
+from procmap.findings import Finding, Severity
+from procmap.rules.base import Rule, ValidateContext
+
+RULE = Rule("unused-role", Severity.WARNING, "a role that no step, owner or RACI entry uses")
+
+
+def check(ctx: ValidateContext) -> Iterator[Finding]:
+    used: set[str] = set()
+    for entry in ctx.processes:
+        if entry.process.owner:
+            used.add(entry.process.owner)
+        for step in entry.process.steps:
+            used.update(r for r in (step.role, step.accountable) if r)
+            used.update(step.consulted)
+            used.update(step.informed)
+    for role_id, definition in ctx.workspace.roles.items():
+        if role_id not in used:
+            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (
+                f"role '{role_id}' is not used by any step, owner or RACI entry: remove it, "
+                "or assign it where it works"), role=role_id)
