@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from procmap.cli.doctor import doctor
 from procmap.cli.init import init
 from procmap.cli.schema import schema
 
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("schema", schema),
     ("init", init),
+    ("doctor", doctor),
 ]

@@ -13,36 +13,70 @@ need things constructors do not give:
 - alias expansion, nesting depth, file size and scalar length are bounded, so a hostile
   file is a finding, never a hang, a crash or a memory blow-up.
 
-The node tree is kept so that findings can be located after the fact (`Document.locate`):
-no source map is built up front, which keeps loading fast.
+Findings are located after the fact (`Document.locate`): no source map is built up
+front, and the node tree is not kept (it is ~25x the size of the text); the text is
+composed again, only for files that have findings to locate.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from procmap.findings import Finding, Severity
 
-try:  # the libyaml C loader; PyPI wheels bundle it
-    from yaml import CSafeLoader as _Loader
+try:  # the libyaml C parser; PyPI wheels bundle it
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - only on builds without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+HAS_LIBYAML = _Parser.__module__ == "yaml._yaml"
+
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:seq",
+                    "tag:yaml.org,2002:map")
+_DEFAULT_TAGS = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
+
+
+class _Loader(_Parser):  # type: ignore[misc,valid-type]
+    """libyaml's parser and composer without PyYAML's implicit resolver.
+
+    The resolver guesses YAML 1.1 types with regexes for every scalar (a third of the
+    load time); the converter below types plain scalars itself, so every untagged node
+    just gets its default tag here.
+    """
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _DEFAULT_TAGS[kind]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_SCALAR_CHARS = 100_000
 # Nodes that aliases may add beyond the nodes written in the file.
 MAX_ALIAS_EXPANSION = 100_000
-# libyaml's composer recurses in C: past ~20,000 levels it overflows the stack. A file
-# cannot nest deeper than it has characters, so shorter files are safe as they are.
-_COMPOSER_SAFE_DEPTH = 15_000
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -50,6 +84,7 @@ _ALLOWED_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge")
 }
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,30})\Z")
+_NUMBER_START = frozenset("0123456789+-.")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
@@ -58,12 +93,20 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 
 @dataclass
 class Document:
-    """One loaded file: its plain data and the node tree to locate findings in."""
+    """One loaded file: its plain data, and its text to locate findings in."""
 
     path: str
     data: Any
-    root: Node | None
+    text: str | None  # None when the file could not be parsed
     findings: list[Finding] = field(default_factory=list)
+    has_extensions: bool = False  # some mapping has `x-` keys
+    _root: Node | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Node | None:
+        if self._root is None and self.text is not None:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        return self._root
 
     def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of the node at `path`, or of its deepest ancestor.
@@ -115,33 +158,43 @@ def load_text(text: str, path: str) -> Document:
     """Load one YAML text. Never raises for any input."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    if len(text) > _COMPOSER_SAFE_DEPTH and _may_nest_too_deep(text):
-        depth_finding = _scan_depth(text, path)
-        if depth_finding is not None:
-            return Document(path, None, None, [depth_finding])
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the node tree is acyclic garbage-wise; GC passes only cost time here
+    document = Document(path, None, text)
+    converter = _EventConverter(path, document.findings)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        return Document(path, None, None, [_syntax_finding(exc, path, text)])
-    except yaml.YAMLError as exc:  # ReaderError and friends carry a position, not a mark
-        return Document(path, None, None, [_reader_finding(exc, path, text)])
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return _failed(path, "yaml-syntax", 1, 1, f"file cannot be parsed: {exc}")
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    document = Document(path, None, root)
-    if root is None:
-        return document
-    converter = _Converter(path, document.findings)
-    try:
-        document.data = converter.convert(root)
+        document.data = converter.convert(text)
     except _Refused as refused:
-        document.data = None
         document.findings.append(refused.finding)
+        document.text = None
+        return document
+    except yaml.MarkedYAMLError as exc:
+        document.findings.append(_syntax_finding(exc, path, text))
+        document.text = None
+        return document
+    except yaml.YAMLError as exc:  # ReaderError and friends carry a position, not a mark
+        document.findings.append(_reader_finding(exc, path, text))
+        document.text = None
+        return document
+    except (MemoryError, ValueError) as exc:
+        document.findings.append(Finding(path, 1, 1, "yaml-syntax", Severity.ERROR,
+                                         f"file cannot be parsed: {exc}"))
+        document.text = None
+        return document
+    document.has_extensions = converter.has_extensions
     return document
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Loading builds millions of small acyclic objects; the cyclic garbage collector's
+    passes over them cost ~40% of load time and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # what loading kept lives to the end: later collections skip it
+        if enabled:
+            gc.enable()
 
 
 def _failed(path: str, rule: str, line: int, column: int, message: str) -> Document:
@@ -168,33 +221,6 @@ def _decode(raw: bytes, path: str) -> str | Finding:
                        f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): {hint}")
 
 
-def _may_nest_too_deep(text: str) -> bool:
-    """Cheap upper bound on nesting: flow brackets plus the longest line."""
-    bound = text.count("[") + text.count("{")
-    if bound >= _COMPOSER_SAFE_DEPTH:
-        return True
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    return bound + longest >= _COMPOSER_SAFE_DEPTH
-
-
-def _scan_depth(text: str, path: str) -> Finding | None:
-    """Walk libyaml's event stream (no recursion) and refuse excessive nesting."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return Finding(path, mark.line + 1, mark.column + 1, "yaml-limit",
-                                   Severity.ERROR, _depth_message())
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # compose will report the syntax error with its position
-    return None
-
-
 def _depth_message() -> str:
     return (f"nesting is deeper than {MAX_DEPTH} levels: procmap files are a few levels "
             "deep; flatten the structure")
@@ -202,12 +228,17 @@ def _depth_message() -> str:
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, text: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
+    if (exc.context_mark is not None and mark is not None
+            and getattr(mark, "index", 0) >= len(text.rstrip())):
+        # "unexpected end of stream": the unclosed quote or bracket is what to fix
+        mark = exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if isinstance(exc, yaml.composer.ComposerError) and "single document" in str(exc):
         message = ("file holds several YAML documents (`---`): put each process in its "
                    "own file")
-    elif "\t" in problem or "cannot start any token" in problem and _tab_at(text, mark):
+    elif ("\t" in problem or "tab character" in problem
+          or ("cannot start any token" in problem and _tab_at(text, mark))):
         message = "a tab character indents this line: YAML indents with spaces only"
     else:
         context = f" {exc.context}" if exc.context and exc.problem else ""
@@ -238,122 +269,201 @@ def _reader_finding(exc: yaml.YAMLError, path: str, text: str) -> Finding:
     return Finding(path, line, column, "encoding", Severity.ERROR, message)
 
 
-class _Converter:
-    """Node tree -> plain data, enforcing procmap's bounds and safety rules."""
+def _shown_tag(tag: str) -> str:
+    """A tag as it was written: `!!python/name:x`, not `tag:yaml.org,2002:python/name:x`."""
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+_IN_PROGRESS = object()  # an anchored collection whose end has not been read yet
+_MERGE = object()  # the pending key is a merge key `<<`
+
+
+class _Frame:
+    """A mapping or sequence being read."""
+
+    __slots__ = ("anchor", "duplicate", "key", "key_lines", "mark", "merged", "size",
+                 "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any], anchor: str | None,
+                 mark: Any) -> None:
+        self.value = value
+        self.anchor = anchor
+        self.mark = mark
+        self.size = 1
+        self.key: Any = None  # mapping: the key whose value comes next (None: a key comes)
+        self.duplicate = False  # mapping: the pending key repeats an earlier one
+        self.key_lines: dict[str, int] = {}
+        self.merged: list[dict[str, Any]] = []
+
+
+class _EventConverter:
+    """libyaml's event stream -> plain data, in one iterative pass.
+
+    Reading events instead of a composed node tree keeps nesting on our own stack (the C
+    composer recurses and overflows past ~20,000 levels), skips PyYAML's per-node
+    resolver callbacks, and lets every bound be checked as the file is read.
+    """
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.path = path
         self.findings = findings
-        self.memo: dict[int, tuple[Any, int]] = {}
-        self.in_progress: set[int] = set()
+        self.anchors: dict[str, Any] = {}
         self.expanded = 0
+        self.has_extensions = False
 
-    def convert(self, root: Node) -> Any:
-        value, _size = self._node(root, 1)
-        return value
-
-    def _refuse(self, node: Node, rule: str, message: str) -> _Refused:
-        mark = node.start_mark
+    def _refuse(self, mark: Any, rule: str, message: str) -> _Refused:
         return _Refused(Finding(self.path, mark.line + 1, mark.column + 1, rule,
                                 Severity.ERROR, message))
 
-    def _node(self, node: Node, depth: int) -> tuple[Any, int]:
-        if node.tag not in _ALLOWED_TAGS and node.tag not in ("!", "?", None):
-            raise self._refuse(node, "yaml-tag", (
-                f"the tag {node.tag!r} is not allowed: procmap files use plain YAML values "
-                "only (nothing is ever constructed or executed); remove the tag"))
-        if type(node) is ScalarNode:
-            # A scalar alias cannot explode: every use of it is written in the file.
-            return self._scalar(node), 1
-        key = id(node)
-        memo = self.memo.get(key)
-        if memo is not None:  # an alias: the same collection again
-            self.expanded += memo[1]
-            if self.expanded > MAX_ALIAS_EXPANSION:
-                raise self._refuse(node, "yaml-alias", (
-                    f"aliases expand this file beyond {MAX_ALIAS_EXPANSION:,} nodes "
-                    "(an alias bomb?): write the values out or use fewer nested aliases"))
-            return memo
-        if key in self.in_progress:
-            raise self._refuse(node, "yaml-alias",
-                               "this alias refers to a node that contains it: "
-                               "a recursive structure cannot be a process")
-        if depth > MAX_DEPTH:
-            raise self._refuse(node, "yaml-limit", _depth_message())
-        self.in_progress.add(key)
-        result: tuple[Any, int]
-        if isinstance(node, SequenceNode):
-            result = self._sequence(node, depth)
-        else:
-            result = self._mapping(node, depth)
-        self.in_progress.discard(key)
-        self.memo[key] = result
-        return result
+    def convert(self, text: str) -> Any:
+        parser = _Loader(text)
+        try:
+            return self._read(parser)
+        finally:
+            parser.dispose()
 
-    def _scalar(self, node: ScalarNode) -> Any:
-        text: str = node.value
+    def _read(self, parser: Any) -> Any:
+        get_event = parser.get_event
+        stack: list[_Frame] = []
+        documents = 0
+        result: Any = None
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.tag is not None and event.tag not in _ALLOWED_TAGS and \
+                        event.tag != "!":
+                    raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
+                value = self._scalar(event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
+                    self._key(stack[-1], event, value)
+                    continue
+                size = 1
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise self._refuse(event.start_mark, "yaml-limit", _depth_message())
+                if event.tag is not None and event.tag not in _ALLOWED_TAGS and \
+                        event.tag != "!":
+                    raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
+                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
+                    raise self._refuse(event.start_mark, "schema",
+                                       "a key must be plain text, not a list or mapping")
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = _IN_PROGRESS
+                container: Any = {} if kind is MappingStartEvent else []
+                stack.append(_Frame(container, event.anchor, event.start_mark))
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                value = frame.value
+                if frame.merged:  # explicit keys win over merged ones
+                    for source in frame.merged:
+                        for name, item in source.items():
+                            value.setdefault(name, item)
+                size = frame.size
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (value, size)
+            elif kind is AliasEvent:
+                stored = self.anchors.get(event.anchor)
+                if stored is None:
+                    raise self._refuse(event.start_mark, "yaml-syntax",
+                                       f"the alias *{event.anchor} names no anchor defined "
+                                       f"before it: define `&{event.anchor}` first")
+                if stored is _IN_PROGRESS:
+                    raise self._refuse(event.start_mark, "yaml-alias",
+                                       "this alias refers to a node that contains it: "
+                                       "a recursive structure cannot be a process")
+                value, size = stored
+                self.expanded += size
+                if self.expanded > MAX_ALIAS_EXPANSION:
+                    raise self._refuse(event.start_mark, "yaml-alias", (
+                        f"aliases expand this file beyond {MAX_ALIAS_EXPANSION:,} nodes (an "
+                        "alias bomb?): write the values out or use fewer nested aliases"))
+                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
+                    raise self._refuse(event.start_mark, "schema",
+                                       "a key must be plain text, not an alias")
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self._refuse(event.start_mark, "yaml-syntax", (
+                        "file holds several YAML documents (`---`): put each process in "
+                        "its own file"))
+                continue
+            elif kind is StreamEndEvent:
+                return result
+            else:  # StreamStart, DocumentEnd
+                continue
+            # a complete value: attach it to its parent
+            if not stack:
+                result = value
+                continue
+            parent = stack[-1]
+            parent.size += size
+            if type(parent.value) is list:
+                parent.value.append(value)
+            else:
+                key = parent.key
+                parent.key = None
+                if key is _MERGE:
+                    sources = value if isinstance(value, list) else [value]
+                    if not all(isinstance(item, dict) for item in sources):
+                        raise self._refuse(parent.mark, "schema",
+                                           "a merge key `<<` takes a mapping or a list of "
+                                           "mappings")
+                    parent.merged.extend(sources)
+                elif parent.duplicate:
+                    parent.duplicate = False
+                else:
+                    parent.value[key] = value
+
+    def _key(self, frame: _Frame, event: Any, value: Any) -> None:
+        name = event.value  # keys are text as written: `1:` is the key "1"
+        if name == "<<" and not event.style and event.tag is None:
+            frame.key = _MERGE
+            return
+        mark = event.start_mark
+        if name in frame.key_lines:
+            self.findings.append(Finding(
+                self.path, mark.line + 1, mark.column + 1, "duplicate-key", Severity.ERROR,
+                f"key '{name}' is repeated (first on line {frame.key_lines[name]}); YAML "
+                "would silently keep only one: remove or rename one of them"))
+            frame.duplicate = True
+        else:
+            frame.key_lines[name] = mark.line + 1
+            if name[:2] == "x-":
+                self.has_extensions = True
+        frame.key = name
+
+    def _scalar(self, event: Any) -> Any:
+        """Plain scalars stay text unless they are null, true/false, or a number written
+        in its canonical form; quoted scalars and explicit tags keep their text."""
+        text: str = event.value
         if len(text) > MAX_SCALAR_CHARS:
-            raise self._refuse(node, "yaml-limit", (
+            raise self._refuse(event.start_mark, "yaml-limit", (
                 f"this value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}: keep long texts in a linked document"))
-        if node.style not in ("", None) or node.tag == _TAG + "str":
-            return text
-        tag = node.tag
-        if tag == _TAG + "null" and text in _NULLS:
+        tag = event.tag
+        if event.style or tag is not None:
+            if tag == _TAG + "null" and text in _NULLS:
+                return None
+            if tag == _TAG + "bool" and text in _BOOLS:
+                return _BOOLS[text]
+            return text  # quoted, or !!str / !!int ... written explicitly: keep the text
+        if not text or text in _NULLS:
             return None
-        if tag == _TAG + "bool":
-            return _BOOLS.get(text, text)
-        if tag == _TAG + "int" and _INT.match(text) and str(int(text)) == text.lstrip("+"):
-            return int(text)
-        if tag == _TAG + "float" and _FLOAT.match(text) and repr(float(text)) == text:
-            return float(text)
+        if text in _BOOLS:
+            return _BOOLS[text]
+        if text[0] in _NUMBER_START:
+            if _INT.match(text) and str(int(text)) == text.lstrip("+"):
+                return int(text)
+            if _FLOAT.match(text) and repr(float(text)) == text:
+                return float(text)
         return text
 
-    def _sequence(self, node: SequenceNode, depth: int) -> tuple[list[Any], int]:
-        items: list[Any] = []
-        size = 1
-        for child in node.value:
-            value, child_size = self._node(child, depth + 1)
-            items.append(value)
-            size += child_size
-        return items, size
 
-    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[str, Any], int]:
-        result: dict[str, Any] = {}
-        key_lines: dict[str, int] = {}
-        merged: list[dict[str, Any]] = []
-        size = 1
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                value, child_size = self._node(value_node, depth + 1)
-                size += child_size
-                sources = value if isinstance(value, list) else [value]
-                if not all(isinstance(source, dict) for source in sources):
-                    raise self._refuse(value_node, "schema",
-                                       "a merge key `<<` takes a mapping or a list of "
-                                       "mappings")
-                merged.extend(sources)
-                continue
-            if not isinstance(key_node, ScalarNode):
-                raise self._refuse(key_node, "schema",
-                                   "a key must be plain text, not a list or mapping")
-            if key_node.tag not in _ALLOWED_TAGS and key_node.tag not in ("!", None):
-                raise self._refuse(key_node, "yaml-tag",
-                                   f"the tag {key_node.tag!r} is not allowed on a key")
-            name = key_node.value
-            if name in key_lines:
-                mark = key_node.start_mark
-                self.findings.append(Finding(
-                    self.path, mark.line + 1, mark.column + 1, "duplicate-key",
-                    Severity.ERROR,
-                    f"key '{name}' is repeated (first on line {key_lines[name]}); YAML "
-                    "would silently keep only one: remove or rename one of them"))
-                continue
-            key_lines[name] = key_node.start_mark.line + 1
-            value, child_size = self._node(value_node, depth + 1)
-            result[name] = value
-            size += child_size + 1
-        for source in merged:  # explicit keys win over merged ones
-            for name, value in source.items():
-                result.setdefault(name, value)
-        return result, size
+def _tag_message(tag: str) -> str:
+    return (f"the tag '{_shown_tag(tag)}' is not allowed: procmap files use plain YAML "
+            "values only "
+            "(nothing is ever constructed or executed); remove the tag")

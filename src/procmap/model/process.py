@@ -12,7 +12,6 @@ from pydantic import (
     Field,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -44,25 +43,46 @@ WORK_KINDS = frozenset({Kind.TASK, Kind.APPROVAL, Kind.WAIT, Kind.SUBPROCESS})
 CHOICE_KINDS = frozenset({Kind.DECISION, Kind.APPROVAL})
 
 
+#: Where `split_extensions` puts a mapping's `x-` keys. It holds a NUL character, which
+#: YAML text cannot contain, so no file can write this key itself.
+EXTENSIONS_KEY = "\x00x-"
+
+
 class _Node(BaseModel):
     """Common behaviour: unknown keys are errors, `x-` keys are kept as extensions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True,
                               json_schema_extra={"patternProperties": {"^x-": {}}})
 
-    extensions: SkipJsonSchema[dict[str, Any]] = Field(default_factory=dict, exclude=True)
+    extensions: SkipJsonSchema[dict[str, Any]] = Field(
+        default_factory=dict, exclude=True, validation_alias=EXTENSIONS_KEY)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _split_extensions(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-")
-                                          for k in data):
-            if "extensions" in data:  # not a format key: let extra="forbid" report it
-                return data
-            plain = {k: v for k, v in data.items() if not str(k).startswith("x-")}
-            plain["extensions"] = {k: v for k, v in data.items() if str(k).startswith("x-")}
-            return plain
+
+def split_extensions(data: Any) -> Any:
+    """Move the `x-` keys of a process or catalog, its roles, steps and transitions into
+    EXTENSIONS_KEY (in place). Values under `x-` keys are user data and stay as written."""
+    if not isinstance(data, dict):
         return data
+    _split(data)
+    for key, children in (("roles", None), ("steps", "next")):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, dict):
+                _split(item)
+                nested = item.get(children) if children else None
+                if isinstance(nested, list):
+                    for transition in nested:
+                        if isinstance(transition, dict):
+                            _split(transition)
+    return data
+
+
+def _split(mapping: dict[str, Any]) -> None:
+    extensions = {k: mapping.pop(k) for k in [k for k in mapping if k[:2] == "x-"]}
+    if extensions:
+        mapping[EXTENSIONS_KEY] = extensions
 
 
 class Transition(_Node):
@@ -110,7 +130,7 @@ class Step(_Node):
         """`next: resolve` and `next: [a, b]` are shorthands for `- to: ...` entries."""
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return [{"to": value}]
-        if isinstance(value, list):
+        if isinstance(value, list) and not all(type(item) is dict for item in value):
             return [{"to": item} if isinstance(item, (str, int)) and not isinstance(
                 item, bool) else item for item in value]
         return value

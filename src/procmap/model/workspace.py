@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from procmap.findings import Finding, Severity
 from procmap.loader.document import Document
-from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role
+from procmap.model.fields import id_problem
+from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role, split_extensions
 
 Path = tuple[str | int, ...]
 
@@ -88,7 +89,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
     workspace = Workspace(documents=[])
     for doc in documents:
         workspace.findings.extend(doc.findings)
-        if doc.data is None and doc.root is None and doc.findings:
+        if doc.data is None and doc.findings:  # the loader refused it: nothing to check
             workspace.documents.append(doc)
             continue
         data = doc.data
@@ -105,6 +106,8 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
                 f"unsupported format version {data.get('procmap')!r}: this procmap reads "
                 "format 1 (`procmap: 1`)"))
             continue
+        if doc.has_extensions:
+            split_extensions(data)
         if "steps" in data:
             _add_process(workspace, doc, data)
         elif "roles" in data:
@@ -168,8 +171,9 @@ def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Fin
 
 
 def _strip_internal(loc: Path) -> Path:
-    """pydantic adds validator names to some locations ('function-before[...]')."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p == "extensions")))
+    """pydantic adds validator names to some locations ('function-before[...]'). (A key
+    `extensions` is the user's: an unknown key, reported as such.)"""
+    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
 
 
 def _object_at(root: str, loc: Path) -> str:
@@ -193,7 +197,12 @@ def _translate(error: Any, loc: Path, root: str, doc: Document) -> tuple[str, Pa
         owner = _object_at(root, loc[:-1])
         return (f"{_article(owner)} {owner} needs the key `{field_name}`", loc[:-1], True)
     if kind in ("string_type", "str_type"):
+        if isinstance(value, bool):
+            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
+                    "to keep the text", loc, False)
         return (f"{where} must be text, not {_describe(value)}", loc, False)
+    if kind == "string_pattern_mismatch":
+        return (f"{where}: {id_problem(str(value))}", loc, False)
     if kind in ("list_type",):
         return (f"{where} must be a list, not {_describe(value)}", loc, False)
     if kind in ("model_type", "dict_type", "model_attributes_type"):

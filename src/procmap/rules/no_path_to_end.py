@@ -41,8 +41,12 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         can_finish = reachable(reverse(successors), ends)
         for step in process.steps:
             if step.id not in can_finish:
-                why = ("it has no `next`" if not step.next
-                       else "every path from it loops back without reaching an end")
+                if not step.next:
+                    why = "it has no `next`"
+                elif not successors[step.id]:  # unknown-reference reports the targets
+                    why = "its `next` names no step of this process"
+                else:
+                    why = "every path from it loops or stops before reaching an end"
                 yield ctx.at_step(RULE, entry, step.id, (
                     f"a case at '{step.id}' can never finish: {why}; add a transition "
                     "towards an end step"), "id", key=True)
