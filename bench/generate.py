@@ -31,7 +31,7 @@ def process(process_id: str, steps: int, seed: int, roles: int = 20) -> str:
     out = [f"procmap: 1", f"id: {process_id}", f"name: 流程 {process_id}",
            "owner: role-00", "sla: 30d", "demand: 5/d", "steps:",
            "  - id: s0", "    name: 开始", "    kind: start", "    next: b0-t0"]
-    blocks = max(1, (steps - 2) // 10)
+    blocks = max(1, round((steps - 2) / 10))
     for b in range(blocks):
         nxt = f"b{b + 1}-t0" if b + 1 < blocks else "done"
         p = f"b{b}"

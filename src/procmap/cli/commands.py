@@ -7,9 +7,11 @@ from typing import Any
 
 from procmap.cli.doctor import doctor
 from procmap.cli.init import init
+from procmap.cli.render import render
 from procmap.cli.schema import schema
 
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
+    ("render", render),
     ("schema", schema),
     ("init", init),
     ("doctor", doctor),

@@ -38,6 +38,12 @@ def id_problem(value: str) -> str:
             f"or digit, then letters, digits, '_', '-' or '.'{_id_hint(value)}")
 
 
+def sanitized_id(value: str) -> str:
+    """A valid id made from free text (runs of other characters become '-')."""
+    candidate = re.sub(r"[^\w.-]+", "-", value.strip()).strip("-_.")[:64]
+    return candidate if _ID.fullmatch(candidate) else "unnamed"
+
+
 def _id_hint(value: str) -> str:
     if not value:
         return ""

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from procmap.findings import Finding, Severity
 from procmap.loader.document import Document
-from procmap.model.fields import id_problem
+from procmap.model.fields import id_problem, sanitized_id
 from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role, split_extensions
 
 Path = tuple[str | int, ...]
@@ -136,7 +136,10 @@ def _add_process(workspace: Workspace, doc: Document, data: dict[str, Any]) -> N
         process = Process.model_validate(data)
     except ValidationError as exc:
         workspace.findings.extend(_schema_findings(exc, doc, "process"))
-        return
+        repaired = _without_bad_keys(exc, data, "process")
+        if repaired is None:
+            return
+        process = repaired
     workspace.processes.append(ProcessEntry(process, doc))
     workspace.role_definitions.extend(
         RoleEntry(role, doc, ("roles", i), in_catalog=False)
@@ -153,6 +156,44 @@ def _add_catalog(workspace: Workspace, doc: Document, data: dict[str, Any]) -> N
     workspace.role_definitions.extend(
         RoleEntry(role, doc, ("roles", i), in_catalog=True)
         for i, role in enumerate(catalog.roles))
+
+
+#: keys an object cannot do without: a schema error there leaves nothing to check further
+_REQUIRED = {"process": {"procmap", "id", "name", "steps"}, "step": {"id"}, "role": {"id"},
+             "transition": {"to"}, "catalog": {"procmap", "roles"}}
+
+
+def _without_bad_keys(exc: ValidationError, data: dict[str, Any], root: str
+                      ) -> Process | None:
+    """The process with the keys that failed validation removed, so the structural rules
+    can still report everything else in the same run; None when a required key failed."""
+    import copy
+
+    candidate = copy.deepcopy(data)
+    for _attempt in range(3):
+        for error in exc.errors(include_url=False):
+            loc = _strip_internal(tuple(p for p in error["loc"] if isinstance(p, (str, int))))
+            last = max((i for i, part in enumerate(loc) if isinstance(part, str)), default=-1)
+            if last < 0:
+                return None
+            key = loc[last]
+            if loc == ("id",) and isinstance(candidate.get("id"), str):
+                # nothing refers to a process id inside its own file: check the rest
+                candidate["id"] = sanitized_id(candidate["id"])
+                continue
+            if key in _REQUIRED[_object_at(root, loc[:last])]:
+                return None
+            parent: Any = candidate
+            for part in loc[:last]:
+                parent = parent[part] if isinstance(parent, (dict, list)) else None
+            if not isinstance(parent, dict):
+                return None
+            parent.pop(key, None)
+        try:
+            return Process.model_validate(candidate)
+        except ValidationError as again:
+            exc = again
+    return None
 
 
 def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Finding]:

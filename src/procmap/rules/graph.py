@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from procmap.model import Process
 
 
 def reachable(successors: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
@@ -53,3 +57,9 @@ def first_cycle_edges(successors: Mapping[str, Iterable[str]]) -> list[tuple[str
                 color[child] = grey
                 stack.append((child, iter(successors.get(child, ()))))
     return back_edges
+
+
+def has_dangling_transition(process: Process) -> bool:
+    """Whether some `next` names a step that does not exist (a typo cuts the graph)."""
+    known = process.step_index
+    return any(target not in known for step in process.steps for target in step.targets)

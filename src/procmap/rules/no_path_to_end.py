@@ -3,6 +3,8 @@
 A case that reaches it can never finish: a loop with no way out, or a step whose `next`
 was forgotten. Audit could not compute lead times either (the expected time is
 infinite).
+Not reported while some `next` of the process names a step that does not exist:
+`unknown-reference` points at that typo, which cuts the graph.
 
 Failing:
 
@@ -25,7 +27,7 @@ from collections.abc import Iterator
 from procmap.findings import Finding, Severity
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
-from procmap.rules.graph import reachable, reverse
+from procmap.rules.graph import has_dangling_transition, reachable, reverse
 
 RULE = Rule("no-path-to-end", Severity.ERROR, "a step from which no end can be reached")
 
@@ -36,6 +38,8 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         ends = [s.id for s in process.steps if s.kind is Kind.END]
         if not ends:
             continue  # end-required reports it
+        if has_dangling_transition(process):
+            continue  # unknown-reference reports the cause; the rest would be its echo
         known = process.step_index
         successors = {s.id: [t for t in s.targets if t in known] for s in process.steps}
         can_finish = reachable(reverse(successors), ends)

@@ -2,6 +2,8 @@
 
 Such a step is dead: no case ever does it, yet it is drawn, counted and maintained.
 Usually a `next` was mistyped or forgotten.
+Not reported while some `next` of the process names a step that does not exist:
+`unknown-reference` points at that typo, which cuts the graph.
 
 Failing:
 
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from procmap.findings import Finding, Severity
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
-from procmap.rules.graph import reachable
+from procmap.rules.graph import has_dangling_transition, reachable
 
 RULE = Rule("unreachable-step", Severity.ERROR, "a step no path from the start reaches")
 
@@ -34,6 +36,8 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         starts = [s.id for s in process.steps if s.kind is Kind.START]
         if not starts:
             continue  # single-start reports it; everything would be "unreachable"
+        if has_dangling_transition(process):
+            continue  # unknown-reference reports the cause; the rest would be its echo
         successors = {s.id: s.targets for s in process.steps}
         seen = reachable(successors, starts[:1])
         for step in process.steps:
