@@ -105,7 +105,7 @@ class Document:
     @property
     def root(self) -> Node | None:
         if self._root is None and self.text is not None:
-            self._root = yaml.compose(self.text, Loader=_Loader)
+            self._root = yaml.compose(self.text, Loader=_Loader)  # type: ignore[arg-type]
         return self._root
 
     def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
@@ -125,9 +125,9 @@ class Document:
                         last = depth == len(path) - 1
                         child = key_node if (key and last) else value_node
                         break
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
+            elif (isinstance(node, SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                child = node.value[part]
             if child is None:
                 break
             node = child
@@ -145,9 +145,10 @@ class _Refused(Exception):
 def load_bytes(raw: bytes, path: str) -> Document:
     """Decode and load one file's bytes. Never raises for any input."""
     if len(raw) > MAX_FILE_BYTES:
+        # (callers may read only MAX_FILE_BYTES + 1 bytes: the real size is not known)
         return _failed(path, "yaml-limit", 1, 1, (
-            f"file is {len(raw) / 1048576:.1f} MiB, over procmap's limit of "
-            f"{MAX_FILE_BYTES // 1048576} MiB: split the process into subprocesses"))
+            f"file is larger than procmap's limit of {MAX_FILE_BYTES // 1048576} MiB: "
+            "split the process into subprocesses"))
     text = _decode(raw, path)
     if isinstance(text, Finding):
         return Document(path, None, None, [text])
@@ -226,11 +227,18 @@ def _depth_message() -> str:
             "deep; flatten the structure")
 
 
+# parser contexts whose start mark is the better place to point at when the problem is
+# found on a later line: the quote, bracket or key that was never closed
+_UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow",
+             "while scanning a simple key")
+
+
 def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, text: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     if (exc.context_mark is not None and mark is not None
-            and getattr(mark, "index", 0) >= len(text.rstrip())):
-        # "unexpected end of stream": the unclosed quote or bracket is what to fix
+            and (exc.context or "").startswith(_UNCLOSED)
+            and mark.line > exc.context_mark.line):
+        # found lines later (or at the end): the unclosed quote or bracket is what to fix
         mark = exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -255,6 +263,9 @@ def _tab_at(text: str, mark: Any) -> bool:
 
 def _reader_finding(exc: yaml.YAMLError, path: str, text: str) -> Finding:
     position = getattr(exc, "position", 0) or 0
+    if getattr(exc, "encoding", None) != "unicode":  # libyaml counts UTF-8 bytes
+        position = len(text.encode("utf-8", "surrogatepass")[:position]
+                       .decode("utf-8", "ignore"))
     character = getattr(exc, "character", None)
     before = text[:position]
     line = before.count("\n") + 1
@@ -358,7 +369,7 @@ class _EventConverter:
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 value = frame.value
-                if frame.merged:  # explicit keys win over merged ones
+                if frame.merged and isinstance(value, dict):  # explicit keys win
                     for source in frame.merged:
                         for name, item in source.items():
                             value.setdefault(name, item)
@@ -456,7 +467,7 @@ class _EventConverter:
         if text in _BOOLS:
             return _BOOLS[text]
         if text[0] in _NUMBER_START:
-            if _INT.match(text) and str(int(text)) == text.lstrip("+"):
+            if _INT.match(text) and str(int(text)) == text:
                 return int(text)
             if _FLOAT.match(text) and repr(float(text)) == text:
                 return float(text)

@@ -9,7 +9,7 @@ role is found.
 
 from __future__ import annotations
 
-from procmap.model.process import Kind, Process
+from procmap.model.process import Kind, Process, Step
 
 
 def step_lanes(process: Process, fallback: str) -> dict[str, str]:
@@ -23,7 +23,7 @@ def step_lanes(process: Process, fallback: str) -> dict[str, str]:
     pending = [s for s in process.steps if s.id not in lanes]
     # Propagate roles outward: each pass settles steps next to settled ones.
     while pending:
-        still: list = []
+        still: list[Step] = []
         for step in pending:
             lane = _from_neighbours(step.id, step.kind, step.targets,
                                     predecessors.get(step.id, []), lanes)

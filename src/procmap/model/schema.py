@@ -16,10 +16,8 @@ SCHEMA_ID = ("https://raw.githubusercontent.com/procmap/procmap/main/schema/"
 def json_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
-    from procmap.model.process import Catalog, Process
-
     from procmap.model.fields import ID_SCHEMA
-    from procmap.model.process import Transition
+    from procmap.model.process import Catalog, Process, Transition
 
     schema = TypeAdapter(Process | Catalog).json_schema(ref_template="#/$defs/{model}")
     defs = schema.setdefault("$defs", {})

@@ -185,7 +185,7 @@ def _without_bad_keys(exc: ValidationError, data: dict[str, Any], root: str
                 return None
             parent: Any = candidate
             for part in loc[:last]:
-                parent = parent[part] if isinstance(parent, (dict, list)) else None
+                parent = parent[part] if isinstance(parent, (dict, list)) else None  # type: ignore[index]
             if not isinstance(parent, dict):
                 return None
             parent.pop(key, None)

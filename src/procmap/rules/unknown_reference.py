@@ -19,7 +19,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from procmap.findings import Finding, Severity
-from procmap.model import Kind
+from procmap.model import Kind, Process
 from procmap.rules.base import Path, Rule, ValidateContext
 
 RULE = Rule("unknown-reference", Severity.ERROR, "a reference names nothing")
@@ -31,6 +31,21 @@ def _message(what: str, name: str, field: str, candidates: Iterable[str], fix: s
     return f"`{field}` names {what} '{name}' that does not exist: {hint}{fix}"
 
 
+def _role_references(process: Process) -> Iterator[tuple[Path, str, str, str | None]]:
+    """(YAML path, role id, field, step id) of every role a process names."""
+    if process.owner:
+        yield ("owner",), process.owner, "owner", None
+    for index, step in enumerate(process.steps):
+        base: Path = ("steps", index)
+        if step.role:
+            yield (*base, "role"), step.role, "role", step.id
+        if step.accountable:
+            yield (*base, "accountable"), step.accountable, "accountable", step.id
+        for field in ("consulted", "informed"):
+            for position, role in enumerate(getattr(step, field)):
+                yield (*base, field, position), role, field, step.id
+
+
 def check(ctx: ValidateContext) -> Iterator[Finding]:
     roles = ctx.workspace.roles
     role_fix = "define it under `roles` (here or in a role catalog) or fix the id"
@@ -39,20 +54,7 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         process = entry.process
         steps = process.step_index
 
-        def role_refs() -> Iterator[tuple[Path, str, str, str | None]]:
-            if process.owner:
-                yield ("owner",), process.owner, "owner", None
-            for index, step in enumerate(process.steps):
-                base: Path = ("steps", index)
-                if step.role:
-                    yield (*base, "role"), step.role, "role", step.id
-                if step.accountable:
-                    yield (*base, "accountable"), step.accountable, "accountable", step.id
-                for field in ("consulted", "informed"):
-                    for position, role in enumerate(getattr(step, field)):
-                        yield (*base, field, position), role, field, step.id
-
-        for path, name, field, step_id in role_refs():
+        for path, name, field, step_id in _role_references(process):
             if name not in roles:
                 yield ctx.report(RULE, entry.doc, path,
                                  _message("a role", name, field, roles, role_fix),

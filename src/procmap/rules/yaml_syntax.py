@@ -7,7 +7,7 @@ is one jump away. Nothing else in the file is checked until it parses.
 Failing:
 
     steps:
-    	- id: intake        # a tab indents this line
+    <TAB>- id: intake    # a tab character indents this line
 
 Passing:
 
