@@ -13,6 +13,6 @@ format modules are imported by the commands that need them.
 
 from __future__ import annotations
 
-from procmap.render.errors import GraphvizMissing, RenderError
+from procmap.render.errors import GraphvizMissing, RenderError, RenderWarning
 
-__all__ = ["GraphvizMissing", "RenderError"]
+__all__ = ["GraphvizMissing", "RenderError", "RenderWarning"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 __all__ = ["Attrs", "DotGraph", "Html", "Value", "format_attrs", "quote"]
 
@@ -21,7 +20,7 @@ class Html(str):
     """An HTML-like label body; emitted as ``<...>`` without further quoting."""
 
 
-Value = Union[str, Html, float, int, bool]
+Value = str | Html | float | int | bool
 Attrs = Mapping[str, Value]
 
 

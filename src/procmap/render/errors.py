@@ -6,7 +6,7 @@ The CLI maps `GraphvizMissing` to exit code 2 with the fix ("install Graphviz", 
 
 from __future__ import annotations
 
-__all__ = ["GraphvizMissing", "RenderError"]
+__all__ = ["GraphvizMissing", "RenderError", "RenderWarning"]
 
 
 class RenderError(Exception):
@@ -15,3 +15,10 @@ class RenderError(Exception):
 
 class GraphvizMissing(RenderError):
     """The Graphviz binaries (`dot`, `neato`) needed for svg/png/pdf/html are not on PATH."""
+
+
+class RenderWarning(UserWarning):
+    """The picture was drawn, but worse than asked (e.g. a huge PNG scaled down).
+
+    Issued with `warnings.warn`; the CLI can show it as a one-line note.
+    """

@@ -10,9 +10,10 @@ layout is split (see `procmap.render.graphviz` for the passes that feed this mod
   rank are put in rows in ``dot``'s order (its crossing reduction), as a block that
   follows the rows of their same-lane predecessors so straight runs stay straight.
 
-Everything here is pure arithmetic on points, in *screen* coordinates (y grows
-downwards); `Geometry.to_graphviz` flips y for Graphviz. Nothing runs a binary, so the
-geometry can be tested directly.
+Edges are routed afterwards by `procmap.render.routing` in the channels this leaves
+between rank columns. Everything here is arithmetic on points in *screen* coordinates
+(y grows downwards); `Geometry.to_graphviz` flips y for Graphviz. Nothing runs a binary,
+so the geometry can be tested directly.
 """
 
 from __future__ import annotations
@@ -25,7 +26,17 @@ from procmap.render.diagram import Diagram, Direction
 from procmap.render.theme import THEME, Theme
 from procmap.render.visuals import LegendItem, NodeVisual, Part
 
-__all__ = ["FlowSlot", "Geometry", "Rect", "Size", "compute_geometry", "proxy_size"]
+__all__ = [
+    "Axes",
+    "FlowSlot",
+    "Geometry",
+    "NodeBox",
+    "Rect",
+    "Size",
+    "compute_geometry",
+    "proxy_size",
+    "stack_offsets",
+]
 
 LEGEND_EDGE_LENGTH = 34.0
 
@@ -51,6 +62,50 @@ class Rect:
     def size(self) -> Size:
         return Size(self.x1 - self.x0, self.y1 - self.y0)
 
+    @staticmethod
+    def around(center: tuple[float, float], size: Size) -> Rect:
+        x, y = center
+        return Rect(x - size.w / 2, y - size.h / 2, x + size.w / 2, y + size.h / 2)
+
+    def union(self, other: Rect) -> Rect:
+        return Rect(min(self.x0, other.x0), min(self.y0, other.y0),
+                    max(self.x1, other.x1), max(self.y1, other.y1))
+
+    def shifted(self, dx: float, dy: float) -> Rect:
+        return Rect(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+
+    def overlaps(self, other: Rect, margin: float = 0.0) -> bool:
+        return (self.x0 - margin < other.x1 and other.x0 < self.x1 + margin
+                and self.y0 - margin < other.y1 and other.y0 < self.y1 + margin)
+
+
+@dataclass(frozen=True)
+class Axes:
+    """Flow/cross coordinates <-> screen coordinates for one direction.
+
+    The flow axis is the direction of the process (x for LR, y for TB); the cross axis
+    is the one lanes are stacked along. Code written on (flow, cross) works for both.
+    """
+
+    direction: Direction
+
+    def screen(self, flow: float, cross: float) -> tuple[float, float]:
+        return (flow, cross) if self.direction == "LR" else (cross, flow)
+
+    def flow_cross(self, point: tuple[float, float]) -> tuple[float, float]:
+        return point if self.direction == "LR" else (point[1], point[0])
+
+    def rect(self, flow0: float, cross0: float, flow1: float, cross1: float) -> Rect:
+        x0, y0 = self.screen(flow0, cross0)
+        x1, y1 = self.screen(flow1, cross1)
+        return Rect(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    def span(self, rect: Rect) -> tuple[float, float, float, float]:
+        """(flow0, flow1, cross0, cross1) of a screen rectangle."""
+        if self.direction == "LR":
+            return rect.x0, rect.x1, rect.y0, rect.y1
+        return rect.y0, rect.y1, rect.x0, rect.x1
+
 
 @dataclass(frozen=True)
 class FlowSlot:
@@ -60,13 +115,28 @@ class FlowSlot:
     order: float  # position across the flow; only the order within a rank is used
 
 
+@dataclass(frozen=True)
+class NodeBox:
+    """A placed node: its shape and everything drawn with it (the stack)."""
+
+    center: tuple[float, float]  # of the shape, screen
+    shape: Size
+    stack: Rect  # shape + caption + badge, screen
+    rank: int
+    lane: int
+
+
 @dataclass
 class Geometry:
-    width: float
-    height: float
+    axes: Axes
+    width: float = 0.0
+    height: float = 0.0
     centers: dict[str, tuple[float, float]] = field(default_factory=dict)
     fixed_sizes: dict[str, Size] = field(default_factory=dict)
     bands: list[Rect] = field(default_factory=list)
+    nodes: list[NodeBox] = field(default_factory=list)
+    rank_spans: list[tuple[float, float]] = field(default_factory=list)  # flow extent
+    lanes_box: Rect = field(default_factory=lambda: Rect(0, 0, 0, 0))
     legend_box: Rect | None = None
 
     def to_graphviz(self, point: tuple[float, float]) -> tuple[float, float]:
@@ -75,50 +145,50 @@ class Geometry:
 
     def gv_rect(self, rect: Rect) -> str:
         """A rectangle as a Graphviz ``bb`` value."""
-        return f"{rect.x0:.2f},{self.height - rect.y1:.2f},{rect.x1:.2f},{self.height - rect.y0:.2f}"
+        return (f"{rect.x0:.2f},{self.height - rect.y1:.2f},"
+                f"{rect.x1:.2f},{self.height - rect.y0:.2f}")
 
 
-@dataclass(frozen=True)
-class _Stack:
-    """A node's shape with its caption and badge stacked under it (text reads across)."""
+def stack_offsets(visual: NodeVisual, sizes: dict[str, Size], direction: Direction,
+                  theme: Theme = THEME) -> dict[str, tuple[float, float]]:
+    """Centre of each part relative to the shape's centre.
 
-    width: float
-    above: float  # from the shape's centre up to the top of the shape
-    below: float  # from the shape's centre down to the bottom of the badge
-    offsets: dict[str, float]  # part name -> vertical offset of its centre
-
-
-def _stack(visual: NodeVisual, sizes: dict[str, Size], theme: Theme) -> _Stack:
+    LR: caption and badge under the shape (edges enter and leave sideways). TB: edges
+    enter at the top and leave at the bottom, so caption and badge go to the right.
+    """
     shape = sizes[visual.shape.name]
-    y = shape.h / 2
-    offsets = {visual.shape.name: 0.0}
-    width = shape.w
-    for part in (visual.caption, visual.badge):
-        if part is None:
-            continue
+    offsets = {visual.shape.name: (0.0, 0.0)}
+    parts = [p for p in (visual.caption, visual.badge) if p is not None]
+    if direction == "LR":
+        y = shape.h / 2
+        for part in parts:
+            size = sizes[part.name]
+            offsets[part.name] = (0.0, y + theme.part_gap + size.h / 2)
+            y += theme.part_gap + size.h
+        return offsets
+    total = sum(sizes[p.name].h for p in parts) + theme.part_gap * (len(parts) - 1)
+    y = -total / 2
+    for part in parts:
         size = sizes[part.name]
-        y += theme.part_gap
-        offsets[part.name] = y + size.h / 2
-        y += size.h
-        width = max(width, size.w)
-    return _Stack(width=width, above=shape.h / 2, below=y, offsets=offsets)
+        offsets[part.name] = (shape.w / 2 + 2 * theme.part_gap + size.w / 2, y + size.h / 2)
+        y += size.h + theme.part_gap
+    return offsets
+
+
+def _stack_rect(visual: NodeVisual, sizes: dict[str, Size], direction: Direction,
+                theme: Theme) -> Rect:
+    """The stack around the shape centre (0, 0)."""
+    rect = Rect.around((0, 0), sizes[visual.shape.name])
+    for name, offset in stack_offsets(visual, sizes, direction, theme).items():
+        rect = rect.union(Rect.around(offset, sizes[name]))
+    return rect
 
 
 def proxy_size(visual: NodeVisual, sizes: dict[str, Size], direction: Direction,
                theme: Theme = THEME) -> Size:
     """The box pass B lays out for a node: its stack, centred on the shape's centre."""
-    stack = _stack(visual, sizes, theme)
-    if direction == "LR":
-        return Size(stack.width, stack.above + stack.below)
-    return Size(stack.width, 2 * max(stack.above, stack.below))
-
-
-def _extents(stack: _Stack, direction: Direction) -> tuple[tuple[float, float], tuple[float, float]]:
-    """((flow before, flow after), (cross before, cross after)) around the shape centre."""
-    half = stack.width / 2
-    if direction == "LR":
-        return (half, half), (stack.above, stack.below)
-    return (stack.above, stack.below), (half, half)
+    rect = _stack_rect(visual, sizes, direction, theme)
+    return Size(2 * max(-rect.x0, rect.x1), 2 * max(-rect.y0, rect.y1))
 
 
 def _ranks(slots: Sequence[FlowSlot]) -> list[int]:
@@ -159,15 +229,15 @@ class _LaneMetrics:
     content: float  # cross size of the rows themselves
 
 
-def _lane_metrics(members: list[int], stacks: list[_Stack], ranks: list[int],
-                  slots: Sequence[FlowSlot], preds: dict[int, list[int]],
-                  direction: Direction, theme: Theme) -> _LaneMetrics:
+def _lane_metrics(members: list[int], stacks: list[Rect], ranks: list[int],
+                  slots: Sequence[FlowSlot], preds: dict[int, list[int]], axes: Axes,
+                  theme: Theme) -> _LaneMetrics:
     rows, row_count = _assign_rows(members, ranks, slots, preds)
     if not members:
         return _LaneMetrics(rows={}, cross_before=0.0, pitch=0.0, content=0.0)
-    crosses = [_extents(stacks[n], direction)[1] for n in members]
-    before = max(c[0] for c in crosses)
-    after = max(c[1] for c in crosses)
+    spans = [axes.span(stacks[n]) for n in members]
+    before = max(-span[2] for span in spans)
+    after = max(span[3] for span in spans)
     pitch = before + after + theme.row_gap
     return _LaneMetrics(rows=rows, cross_before=before, pitch=pitch,
                         content=before + after + (row_count - 1) * pitch)
@@ -200,6 +270,19 @@ def _layout_legend(items: Sequence[LegendItem], sizes: dict[str, Size], left: fl
     geometry.legend_box = Rect(left, top, right + pad, y + row_height + pad)
 
 
+def _predecessors(diagram: Diagram, visuals: Sequence[NodeVisual],
+                  ranks: list[int]) -> dict[int, list[int]]:
+    """Same-lane predecessors in earlier ranks: what a node's row should follow."""
+    node_index = {visual.node.id: visual.index for visual in visuals}
+    preds: dict[int, list[int]] = defaultdict(list)
+    for edge in diagram.edges:
+        tail, head = node_index[edge.source], node_index[edge.target]
+        same_lane = visuals[tail].node.lane == visuals[head].node.lane
+        if same_lane and ranks[tail] < ranks[head]:
+            preds[head].append(tail)
+    return preds
+
+
 def compute_geometry(
     diagram: Diagram,
     visuals: Sequence[NodeVisual],
@@ -211,28 +294,21 @@ def compute_geometry(
     theme: Theme = THEME,
 ) -> Geometry:
     """Place every part. ``sizes`` come from pass A, ``slots`` from pass B."""
-    direction = diagram.direction
+    axes = Axes(diagram.direction)
     lane_index = {lane.id: i for i, lane in enumerate(diagram.lanes)}
-    node_index = {visual.node.id: visual.index for visual in visuals}
-    stacks = [_stack(visual, sizes, theme) for visual in visuals]
+    stacks = [_stack_rect(v, sizes, diagram.direction, theme) for v in visuals]
     ranks = _ranks(slots)
-
-    preds: dict[int, list[int]] = defaultdict(list)
-    for edge in diagram.edges:
-        tail, head = node_index[edge.source], node_index[edge.target]
-        same_lane = visuals[tail].node.lane == visuals[head].node.lane
-        if same_lane and ranks[tail] < ranks[head]:
-            preds[head].append(tail)
+    preds = _predecessors(diagram, visuals, ranks)
 
     members: list[list[int]] = [[] for _ in diagram.lanes]
     for visual in visuals:
         members[lane_index[visual.node.lane]].append(visual.index)
-    lanes = [_lane_metrics(m, stacks, ranks, slots, preds, direction, theme) for m in members]
+    lanes = [_lane_metrics(m, stacks, ranks, slots, preds, axes, theme) for m in members]
 
     inset, pad, margin = theme.header_inset, theme.band_pad, theme.margin
     header_sizes = [sizes[part.name] for part in headers]
     # Header band: a column on the left (LR) or a row on top (TB), the same for all lanes.
-    if direction == "LR":
+    if diagram.direction == "LR":
         header_depth = max([theme.header_min] + [s.w + 2 * inset for s in header_sizes])
         header_cross = [s.h + 2 * inset for s in header_sizes]
     else:
@@ -244,51 +320,56 @@ def compute_geometry(
     ]
 
     # Flow axis: dot's coordinates, shifted so the first node clears the header.
-    flow_extents = [_extents(stack, direction)[0] for stack in stacks]
-    if visuals:
-        lowest = min(slots[i].flow - flow_extents[i][0] for i in range(len(visuals)))
-        highest = max(slots[i].flow + flow_extents[i][1] for i in range(len(visuals)))
-    else:
-        lowest = highest = 0.0
+    flow_spans = [axes.span(stack)[:2] for stack in stacks]
+    lowest = min((slots[i].flow + flow_spans[i][0] for i in range(len(visuals))), default=0.0)
+    highest = max((slots[i].flow + flow_spans[i][1] for i in range(len(visuals))), default=0.0)
     title_size = sizes[title.name] if title is not None else Size(0, 0)
     top = margin + (title_size.h + 12 if title is not None else 0)
-    lanes_start = margin if direction == "LR" else top  # along the flow axis
-    cross_start = top if direction == "LR" else margin
-    flow_origin = lanes_start + header_depth + pad - lowest
-    flow_length = header_depth + 2 * pad + (highest - lowest)
+    lanes_start = margin if diagram.direction == "LR" else top  # along the flow axis
+    cross_start = top if diagram.direction == "LR" else margin
+    flow_origin = lanes_start + header_depth + theme.flow_pad - lowest
+    flow_length = header_depth + 2 * theme.flow_pad + (highest - lowest)
 
-    geometry = Geometry(width=0, height=0)
+    geometry = Geometry(axes=axes)
     if title is not None:
         geometry.centers[title.name] = (margin + title_size.w / 2, margin + title_size.h / 2)
 
-    def screen(flow: float, cross: float) -> tuple[float, float]:
-        return (flow, cross) if direction == "LR" else (cross, flow)
-
+    boxes: dict[int, NodeBox] = {}
     cross = cross_start
     for i, lane in enumerate(lanes):
-        band = Rect(*screen(lanes_start, cross), *screen(lanes_start + flow_length,
-                                                         cross + band_cross[i]))
-        geometry.bands.append(band)
-        header = Rect(*screen(lanes_start + inset, cross + inset),
-                      *screen(lanes_start + header_depth - inset, cross + band_cross[i] - inset))
+        geometry.bands.append(axes.rect(lanes_start, cross, lanes_start + flow_length,
+                                        cross + band_cross[i]))
+        header = axes.rect(lanes_start + inset, cross + inset,
+                           lanes_start + header_depth - inset, cross + band_cross[i] - inset)
         geometry.centers[headers[i].name] = header.center
         geometry.fixed_sizes[headers[i].name] = header.size
         first_row = cross + (band_cross[i] - lane.content) / 2 + lane.cross_before
         for node, row in lane.rows.items():
-            flow_at = flow_origin + slots[node].flow
-            cross_at = first_row + row * lane.pitch
-            cx, cy = screen(flow_at, cross_at)
-            for name, offset in stacks[node].offsets.items():
-                geometry.centers[name] = (cx, cy + offset)
+            center = axes.screen(flow_origin + slots[node].flow, first_row + row * lane.pitch)
+            visual = visuals[node]
+            for name, (dx, dy) in stack_offsets(visual, sizes, diagram.direction,
+                                                theme).items():
+                geometry.centers[name] = (center[0] + dx, center[1] + dy)
+            boxes[node] = NodeBox(center=center, shape=sizes[visual.shape.name],
+                                  stack=stacks[node].shifted(*center), rank=ranks[node],
+                                  lane=i)
         cross += band_cross[i]
+    geometry.nodes = [boxes[i] for i in range(len(visuals))]
+    rank_count = max(ranks, default=-1) + 1
+    spans: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(rank_count)]
+    for box in geometry.nodes:
+        flow0, flow1, _, _ = axes.span(box.stack)
+        spans[box.rank][0] = min(spans[box.rank][0], flow0)
+        spans[box.rank][1] = max(spans[box.rank][1], flow1)
+    geometry.rank_spans = [(low, high) for low, high in spans]
 
-    lanes_right = max((band.x1 for band in geometry.bands), default=margin)
-    lanes_bottom = max((band.y1 for band in geometry.bands), default=top)
-    right = max(lanes_right, margin + title_size.w)
-    bottom = lanes_bottom
+    lanes_box = axes.rect(lanes_start, cross_start, lanes_start + flow_length, cross)
+    geometry.lanes_box = lanes_box
+    right = max(lanes_box.x1, margin + title_size.w)
+    bottom = lanes_box.y1
     if legend:
-        _layout_legend(legend, sizes, margin, lanes_bottom + 14,
-                       max(lanes_right - margin, 420.0), geometry)
+        _layout_legend(legend, sizes, margin, lanes_box.y1 + 14,
+                       max(lanes_box.x1 - margin, 420.0), geometry)
         assert geometry.legend_box is not None
         right = max(right, geometry.legend_box.x1)
         bottom = geometry.legend_box.y1

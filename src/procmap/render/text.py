@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "clean_text",
@@ -40,7 +41,10 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in clean_text(text).split("\n") if part.strip())
 
 
+@lru_cache(maxsize=4096)
 def _char_width(char: str) -> float:
+    if char < "\u0300":  # Latin and friends: no combining marks, no wide characters
+        return 1.0
     if unicodedata.combining(char):
         return 0.0
     if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -88,25 +92,28 @@ def _hard_split(word: str, width: float) -> list[str]:
 
 
 def _wrap_paragraph(paragraph: str, width: float) -> list[str]:
+    if display_width(paragraph) <= width:
+        return [paragraph]
     lines: list[str] = []
-    line = ""
+    line, used = "", 0.0
     for token in _tokens(paragraph):
+        size = display_width(token)
         if token.startswith(" "):
-            if line and display_width(line + token) <= width:
-                line += token
+            if line and used + size <= width:
+                line, used = line + token, used + size
             elif line:
                 lines.append(line.rstrip())
-                line = ""
+                line, used = "", 0.0
             continue
-        if display_width(line + token) <= width:
-            line += token
+        if used + size <= width:
+            line, used = line + token, used + size
             continue
         if line.strip():
             lines.append(line.rstrip())
-        line = ""
-        pieces = _hard_split(token, width) if display_width(token) > width else [token]
+        pieces = _hard_split(token, width) if size > width else [token]
         lines.extend(pieces[:-1])
         line = pieces[-1]
+        used = display_width(line)
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines

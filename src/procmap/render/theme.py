@@ -72,11 +72,14 @@ class Theme:
     task_min_width: float = 96.0
     task_min_height: float = 40.0
     header_min: float = 96.0  # header column width (LR) / header row height (TB)
-    band_pad: float = 16.0  # free space between a band's edge and its nodes
+    band_pad: float = 20.0  # free space between a band's edge and its nodes
+    flow_pad: float = 30.0  # room before the first and after the last rank (edge routing)
     row_gap: float = 22.0  # between two rows of the same lane
-    part_gap: float = 3.0  # between a shape, its caption and its badge
+    part_gap: float = 5.0  # between a shape, its caption and its badge
     header_inset: float = 3.0  # headers stay clear of band edges (edge routing)
     margin: float = 16.0
+    corner_radius: float = 7.0  # rounded bends of the orthogonal edges
+    arrow_length: float = 7.0  # Graphviz: 10 x arrowsize (0.7)
     # PNG resolution: crisp on high-density screens, scaled down for huge diagrams
     png_dpi: float = 144.0
     png_max_side_px: float = 32000.0

@@ -178,7 +178,7 @@ def _shape_label(node: Node, theme: Theme) -> Html:
     if node.kind in ("start", "end"):
         return Html(" ")
     if node.kind in CAPTIONED_KINDS:
-        size = 9.0 if node.kind == "wait" else 17.0
+        size = 13.0 if node.kind == "wait" else 17.0
         return Html(_font(_MARKERS[node.kind], size, theme.text))
     rows = _text_rows(node, theme, marker=_MARKERS.get("approval", "")
                       if node.kind == "approval" else "")
@@ -261,10 +261,12 @@ def title_part(diagram: Diagram, theme: Theme = THEME) -> Part | None:
     rows: list[str] = []
     if one_line(diagram.title):
         title = _lines(wrap_lines(diagram.title, 80), "LEFT")
-        rows.append(f'<TD ALIGN="LEFT">{_font(title, theme.title_size, theme.text, True)}</TD>')
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">'
+                    f'{_font(title, theme.title_size, theme.text, True)}</TD>')
     if one_line(diagram.subtitle):
         sub = _lines(wrap_lines(diagram.subtitle, 110), "LEFT")
-        rows.append(f'<TD ALIGN="LEFT">{_font(sub, theme.subtitle_size, theme.muted)}</TD>')
+        rows.append(f'<TD ALIGN="LEFT" BALIGN="LEFT">'
+                    f'{_font(sub, theme.subtitle_size, theme.muted)}</TD>')
     if not rows:
         return None
     return Part(name="title", attrs={"shape": "plain", "label": _table(rows), "id": "title",
