@@ -1,0 +1,58 @@
+"""BPMN 2.0 -> procmap format 1: `procmap import FILE.bpmn`.
+
+The pipeline is one way, like the rest of procmap:
+
+* `xml`: safe parsing (no DTDs, no entities, no network, a size bound);
+* `reader`: BPMN elements -> a plain graph per process (`ir`), with ``import-*``
+  findings for what format 1 cannot say;
+* `rewrite`: graph rewrites from BPMN's shapes to format 1's (merges, implicit
+  starts and ends, several start events, default roles);
+* `emit`: ids, format-1 data and readable YAML.
+
+See docs/bpmn.md for the mapping and the findings.
+"""
+
+from __future__ import annotations
+
+from procmap.bpmn_import.emit import ImportedProcess, ImportResult
+from procmap.bpmn_import.xml import MAX_BPMN_BYTES, BpmnReadError
+
+__all__ = ["MAX_BPMN_BYTES", "BpmnReadError", "ImportResult", "ImportedProcess",
+           "import_bpmn", "import_file"]
+
+
+def import_bpmn(raw: bytes, path: str) -> ImportResult:
+    """Import the BPMN document `raw` (read from `path`, used in findings).
+
+    Raises `BpmnReadError` when the file cannot be imported at all (unsafe, malformed,
+    not BPMN); everything else is a finding in the result.
+    """
+    from procmap.bpmn_import.emit import build
+    from procmap.bpmn_import.reader import read_model
+    from procmap.bpmn_import.rewrite import normalise
+    from procmap.bpmn_import.xml import parse_bpmn
+
+    root = parse_bpmn(raw, path)
+    model = read_model(root, raw, path)
+    normalise(model)
+    result = build(model)
+    if not result.processes:
+        raise BpmnReadError(f"{path}: the file has no process with flow elements to import")
+    return result
+
+
+def import_file(path: str) -> ImportResult:
+    """`import_bpmn` on a file, refusing files over `MAX_BPMN_BYTES` before reading."""
+    import os
+
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BPMN_BYTES:
+            raise BpmnReadError(
+                f"{path}: file is {size / 1048576:.1f} MiB, over procmap's limit of "
+                f"{MAX_BPMN_BYTES // 1048576} MiB for BPMN files")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BPMN_BYTES + 1)
+    except OSError as exc:
+        raise BpmnReadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return import_bpmn(raw, path)

@@ -1,0 +1,70 @@
+"""Where `procmap import` writes: one file, a directory, or stdout; and a check that
+what it wrote validates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+
+from procmap.bpmn_import.emit import ImportResult
+from procmap.findings import Finding
+
+YAML_SUFFIXES = (".yaml", ".yml")
+STDOUT = "-"
+
+
+class OutputError(Exception):
+    """The output cannot be written as asked: a one-line error and exit code 2."""
+
+
+def plan(result: ImportResult, output: str | None, force: bool = False
+         ) -> list[tuple[str, str]]:
+    """(path, text) pairs to write; the path is `STDOUT` for standard output.
+
+    One process goes to OUT.yaml (or stdout); several need a directory, where each
+    process becomes DIR/<id>.yaml next to a shared role catalog. Existing files are
+    only replaced with `force`.
+    """
+    files = result.files()
+    to_file = output not in (None, STDOUT) and output.lower().endswith(YAML_SUFFIXES) \
+        and not os.path.isdir(output)
+    if output in (None, STDOUT) or to_file:
+        if len(result.processes) > 1:
+            ids = ", ".join(p.id for p in result.processes)
+            raise OutputError(
+                f"{result.path} holds {len(result.processes)} processes ({ids}): give a "
+                "directory with -o DIR; each process becomes DIR/<id>.yaml, with the "
+                "roles they share in a catalog file")
+        targets = [(output if to_file and output else STDOUT, files[0][1])]
+    else:
+        assert output is not None
+        targets = [(os.path.join(output, name), text) for name, text in files]
+    existing = [path for path, _ in targets if path != STDOUT and os.path.exists(path)]
+    if existing and not force:
+        raise OutputError(f"{existing[0]} already exists: pass --force to replace it, or "
+                          "choose another output")
+    return targets
+
+
+def check(targets: Sequence[tuple[str, str]]) -> list[Finding]:
+    """Validate what import wrote, as `procmap validate` would (one invocation, so
+    the role catalog and the processes see each other). Text sent to stdout is checked
+    from a temporary copy and reported as `<stdout>`."""
+    import tempfile
+
+    from procmap.cli.common import load_config
+    from procmap.config import Config
+    from procmap.pipeline import validate_paths
+
+    settings = load_config(None)
+    assert isinstance(settings, Config)
+    files = [path for path, _ in targets if path != STDOUT]
+    if files:
+        return validate_paths(files, settings).findings
+    with tempfile.TemporaryDirectory(prefix="procmap-import-") as directory:
+        path = os.path.join(directory, "stdout.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(targets[0][1])
+        findings = validate_paths([path], settings).findings
+    return [replace(f, file="<stdout>") for f in findings]

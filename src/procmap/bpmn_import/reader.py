@@ -1,0 +1,646 @@
+"""BPMN XML -> `Model`: pools, lanes, flow nodes and sequence flows, with findings.
+
+The reader maps each element to the closest procmap concept and reports, as an
+``import-*`` finding with the element's id and line, everything that does not map
+exactly (see docs/bpmn.md for the table). Structural rewrites that need the whole graph
+(merge gateways, implicit starts and ends, several start events) happen afterwards in
+`procmap.bpmn_import.rewrite`.
+
+Files written by `procmap render --format bpmn` carry procmap's extension elements; the
+reader restores steps, roles and transitions from them exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from procmap.bpmn_import.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process, Role
+from procmap.bpmn_import.xml import BPMN_NS, Locator
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+PROCMAP_NS = "https://procmap.dev/schema/bpmn/1"
+DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
+_B = f"{{{BPMN_NS}}}"
+_P = f"{{{PROCMAP_NS}}}"
+
+TASKS = frozenset({"task", "userTask", "serviceTask", "manualTask", "scriptTask",
+                   "sendTask", "receiveTask", "businessRuleTask"})
+SUBPROCESSES = frozenset({"subProcess", "adHocSubProcess", "transaction"})
+GATEWAYS = {"exclusiveGateway": "decision", "parallelGateway": "parallel",
+            "inclusiveGateway": "decision", "eventBasedGateway": "decision",
+            "complexGateway": "decision"}
+GLOBAL_TASKS = frozenset({"globalTask", "globalUserTask", "globalManualTask",
+                          "globalScriptTask", "globalBusinessRuleTask"})
+DATA = frozenset({"dataObject", "dataObjectReference", "dataStoreReference", "dataInput",
+                  "dataOutput", "property", "ioSpecification", "ioBinding"})
+ARTIFACTS = frozenset({"textAnnotation", "association", "group"})
+#: children of a process that carry no flow meaning of their own
+_QUIET = frozenset({"documentation", "extensionElements", "laneSet", "auditing",
+                    "monitoring", "sequenceFlow", "boundaryEvent"})
+_NODE_QUIET = frozenset({"documentation", "extensionElements", "incoming", "outgoing",
+                         "potentialOwner", "performer", "humanPerformer", "resourceRole",
+                         "inputSet", "outputSet", "dataInput", "dataOutput",
+                         "ioSpecification", "property", "eventDefinitionRef",
+                         "conditionExpression", "completionCondition"})
+#: children of an activity that describe the activity itself (reported by _node_children)
+_OWN_CHILDREN = frozenset({"standardLoopCharacteristics", "multiInstanceLoopCharacteristics",
+                           "dataInputAssociation", "dataOutputAssociation"})
+_STEP_FIELDS = ("kind", "role", "duration", "wait", "sla", "deadline", "accountable", "of",
+                "process", "system")
+_ROLE_FIELDS = {"name": "name", "capacity": "capacity", "availability": "availability",
+                "reportsTo": "reports_to", "description": "description"}
+_INTERRUPTING_ENDS = frozenset({"terminate", "error", "escalation", "cancel", "compensate"})
+
+
+def local(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _is_bpmn(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and element.tag.startswith(_B)
+
+
+def clean_name(text: str | None) -> str | None:
+    """Names lose the line breaks modelers put in for wrapping: 'Gateway\\n(Split)'."""
+    if text is None:
+        return None
+    folded = " ".join(text.split())
+    return folded or None
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None:
+        return None
+    text = "".join(element.itertext()).strip()
+    return text or None
+
+
+def _documentation(element: etree._Element) -> str | None:
+    parts = [_text(d) for d in element.iterchildren(f"{_B}documentation")]
+    joined = "\n\n".join(p for p in parts if p)
+    return joined or None
+
+
+def _procmap(element: etree._Element, name: str) -> etree._Element | None:
+    extension = element.find(f"{_B}extensionElements")
+    return None if extension is None else extension.find(f"{_P}{name}")
+
+
+def _extensions(element: etree._Element) -> dict[str, Any]:
+    found = element.find(f"{_P}extensions")
+    if found is None or not found.text:
+        return {}
+    try:
+        value = json.loads(found.text)
+    except ValueError:
+        return {}
+    return {k: v for k, v in value.items() if str(k).startswith("x-")} if isinstance(
+        value, dict) else {}
+
+
+def _ref(value: str | None) -> str | None:
+    """A QName reference without its prefix (``tns:Process_1`` -> ``Process_1``)."""
+    return value.rsplit(":", 1)[-1] if value else None
+
+
+class Reader:
+    def __init__(self, root: etree._Element, raw: bytes, path: str) -> None:
+        self.root = root
+        self.locator = Locator(raw)
+        self.model = Model(path, clean_name(root.get("name")))
+        self.bounds = self._bounds()
+        self.elements = {e.get("id"): e for e in root.iter() if _is_bpmn(e) and e.get("id")}
+        self.boundary_ids = {i for i, e in self.elements.items() if local(e) == "boundaryEvent"}
+
+    # -- helpers
+
+    def where(self, element: etree._Element) -> tuple[int, int]:
+        return self.locator.locate(element)
+
+    def report(self, rule: Any, element: etree._Element, message: str,
+               process: Process | None = None, node: str | None = None) -> None:
+        line, column = self.where(element)
+        self.model.report(rule, line, column, message,
+                          process=process.key if process else None, step=node,
+                          element=local(element), bpmn_id=element.get("id"))
+
+    def describe(self, element: etree._Element) -> str:
+        name = clean_name(element.get("name"))
+        ident = element.get("id") or "?"
+        return f"{local(element)} '{name}' ({ident})" if name else f"{local(element)} {ident}"
+
+    def _bounds(self) -> dict[str, tuple[float, float]]:
+        found: dict[str, tuple[float, float]] = {}
+        for shape in self.root.iter(f"{{{DI_NS}}}BPMNShape"):
+            box = shape.find(f"{{{DC_NS}}}Bounds")
+            element = shape.get("bpmnElement")
+            if box is None or not element:
+                continue
+            try:
+                found.setdefault(element, (float(box.get("y", "0")), float(box.get("x", "0"))))
+            except ValueError:
+                continue
+        return found
+
+    # -- definitions
+
+    def read(self) -> Model:
+        pools: dict[str, etree._Element] = {}
+        dropped: list[etree._Element] = []
+        for collaboration in self.root.iterchildren(f"{_B}collaboration"):
+            for child in collaboration:
+                kind = local(child)
+                if kind == "participant":
+                    ref = _ref(child.get("processRef"))
+                    if ref:
+                        pools.setdefault(ref, child)
+                    else:
+                        dropped.append(child)
+                elif _is_bpmn(child) and kind not in ("documentation", "extensionElements"):
+                    dropped.append(child)  # message flows, conversations, artifacts
+        for child in self.root:
+            if local(child) in ("choreography", "globalConversation") and _is_bpmn(child):
+                dropped.append(child)
+        processes = list(self.root.iterchildren(f"{_B}process"))
+        for element in processes:
+            pool = pools.get(element.get("id", ""))
+            name = (clean_name(pool.get("name")) if pool is not None else None) or clean_name(
+                element.get("name")) or (self.model.name if len(processes) == 1 else None)
+            process = self.read_process(element, name or element.get("id") or "process", pool)
+            process.anonymous = name is None
+        self._resolve_calls()
+        owner = {key: p for p in self.model.processes for key in p.nodes}
+        for element in dropped:  # reported with the process they touch, if any
+            ends = (element.get("sourceRef") or "", element.get("targetRef") or "")
+            touched = next((owner[e] for e in ends if e in owner), None)
+            if local(element) == "participant":
+                self._unsupported(element, why=(
+                    "it is a pool without a process (a black box): format 1 has no "
+                    "external participants"))
+            else:
+                self._unsupported(element, touched)
+        return self.model
+
+    def _unsupported(self, element: etree._Element, process: Process | None = None,
+                     why: str = "") -> None:
+        kind = local(element)
+        if not why:
+            if kind == "messageFlow":
+                ends = [self.elements.get(element.get(k) or "") for k in ("sourceRef",
+                                                                          "targetRef")]
+                names = [clean_name(e.get("name")) or e.get("id") if e is not None else "?"
+                         for e in ends]
+                why = (f"a message from '{names[0]}' to '{names[1]}'; message flows between "
+                       "pools have no equivalent in format 1: note the hand-over in the "
+                       "steps' descriptions")
+            elif kind in DATA or (kind.endswith("Association") and kind.startswith("data")):
+                why = "data objects, stores and data associations are not part of format 1"
+            elif kind in ARTIFACTS:
+                why = "artifacts (annotations, associations, groups) are not part of format 1"
+            else:
+                why = "format 1 has no equivalent"
+        self.report(UNSUPPORTED, element, f"{self.describe(element)} is left out: {why}",
+                    process)
+
+    # -- processes
+
+    def read_process(self, element: etree._Element, name: str,
+                     pool: etree._Element | None) -> Process:
+        line, _ = self.where(element)
+        process = Process(key=element.get("id") or f"process-{len(self.model.processes)}",
+                          name=name, line=line, bpmn_id=element.get("id"),
+                          description=_documentation(element) or (
+                              _documentation(pool) if pool is not None else None),
+                          pooled=pool is not None)
+        stored = _procmap(element, "process")
+        if stored is not None:
+            process.restored = True
+            process.data = {k: stored.get(k) for k in ("id", "owner", "version", "sla",
+                                                        "demand") if stored.get(k)}
+            tags = [t.text or "" for t in stored.iterchildren(f"{_P}tag")]
+            if tags:
+                process.data["tags"] = tags
+            process.data.update(_extensions(stored))
+            extension = element.find(f"{_B}extensionElements")
+            for role in (extension if extension is not None else []):
+                if role.tag == f"{_P}role" and role.get("id"):
+                    self._restored_role(role)
+        self.model.processes.append(process)
+        lane_of = self._lanes(element, process)
+        self._read_container(element, process, lane_of)
+        return process
+
+    def _restored_role(self, element: etree._Element) -> str:
+        rid = element.get("id") or ""
+        key = f"id:{rid}"
+        data: dict[str, Any] = {field: element.get(attr) for attr, field in
+                                _ROLE_FIELDS.items() if element.get(attr) is not None}
+        data.update(_extensions(element))
+        self.model.roles.setdefault(key, Role(key, data.get("name"), data, restored=True))
+        return key
+
+    def _lanes(self, element: etree._Element, process: Process) -> dict[str, str]:
+        """flowNodeRef -> role key; the deepest lane wins. Lanes become roles in the
+        order they are drawn (top to bottom), else in file order."""
+        lane_of: dict[str, str] = {}
+        leaves: list[tuple[etree._Element, str | None]] = []
+
+        def walk(lane_set: etree._Element, parent_name: str | None) -> None:
+            for lane in lane_set.iterchildren(f"{_B}lane"):
+                name = clean_name(lane.get("name")) or parent_name
+                children = [c for c in lane.iterchildren(f"{_B}childLaneSet")
+                            if c.find(f"{_B}lane") is not None]
+                if children:
+                    for child in children:
+                        walk(child, name)
+                else:
+                    leaves.append((lane, name))
+
+        for lane_set in element.iterchildren(f"{_B}laneSet"):
+            walk(lane_set, None)
+        leaves.sort(key=lambda item: self.bounds.get(item[0].get("id", ""), (0.0, 0.0)))
+        for lane, name in leaves:
+            refs = [r.text.strip() for r in lane.iterchildren(f"{_B}flowNodeRef")
+                    if r.text and r.text.strip()]
+            if not refs:
+                self.report(NOTE, lane, f"{self.describe(lane)} has no elements: no role "
+                            "is made for it", process)
+                continue
+            stored = _procmap(lane, "role")
+            if stored is not None and stored.get("id"):
+                key = self._restored_role(stored)
+                role = self.model.roles[key]
+                if name and name != (role.name or stored.get("id")):  # renamed in a modeler
+                    role.name = role.data["name"] = name
+            else:
+                if name is None or not clean_name(lane.get("name")):
+                    name = name or process.name
+                    self.report(NOTE, lane, f"{self.describe(lane)} has no name: its role "
+                                f"is named '{name}' after the enclosing lane or pool", process)
+                key = self.model.role_for_name(name)
+            if key not in process.lanes:
+                process.lanes.append(key)
+            for ref in refs:
+                lane_of[ref] = key
+        return lane_of
+
+    def _read_container(self, container: etree._Element, process: Process,
+                        lane_of: dict[str, str], inherited: str | None = None) -> None:
+        flows: list[etree._Element] = []
+        boundaries: list[etree._Element] = []
+        for child in container:
+            if not _is_bpmn(child):
+                continue
+            kind = local(child)
+            if kind == "sequenceFlow":
+                flows.append(child)
+            elif kind == "boundaryEvent":
+                boundaries.append(child)
+            elif kind in _QUIET or (container.tag != f"{_B}process" and (
+                    kind in _NODE_QUIET or kind in _OWN_CHILDREN)):
+                continue  # a sub-process's own markers: read with the sub-process step
+            elif kind in DATA or kind in ARTIFACTS or kind == "dataStore":
+                self._unsupported(child, process)
+            else:
+                self._node(child, process, lane_of, inherited)
+        for flow in flows:
+            self._flow(flow, process)
+        for event in boundaries:
+            self._boundary(event, process)
+        self._links(process)
+
+    # -- flow nodes
+
+    def _node(self, element: etree._Element, process: Process, lane_of: dict[str, str],
+              inherited: str | None) -> None:
+        kind = local(element)
+        ident = element.get("id") or f"node-{len(process.nodes)}"
+        line, column = self.where(element)
+        node = Node(key=ident, kind="task", element=kind,
+                    name=clean_name(element.get("name")), line=line, column=column,
+                    bpmn_id=element.get("id"), description=_documentation(element),
+                    role=lane_of.get(ident, inherited))
+        if node.role is None and kind in TASKS | SUBPROCESSES | {"callActivity"}:
+            node.role = self._performer(element)
+            if node.role is not None:
+                self.report(NOTE, element, f"{self.describe(element)} is outside any lane: "
+                            f"its role '{self.model.roles[node.role].name}' comes from its "
+                            "performer (potentialOwner)", process, ident)
+        stored = _procmap(element, "step")
+        if kind in TASKS:
+            node.kind = "task"
+        elif kind == "callActivity":
+            self._call(element, node, process)
+        elif kind in SUBPROCESSES:
+            if element.get("triggeredByEvent") == "true":
+                self._unsupported(element, process, why=(
+                    "event sub-processes (started by an event while the process runs) have "
+                    "no equivalent in format 1; model the reaction as its own process"))
+                return
+            node.kind = "subprocess"
+            if kind != "subProcess":
+                what = ("an ad-hoc sub-process (its activities run in any order)"
+                        if kind == "adHocSubProcess" else "a transaction (with its rollback)")
+                self.report(LOSSY, element, f"{self.describe(element)} is {what}: imported "
+                            "as a plain sub-process", process, ident)
+            if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
+                    "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
+                    "intermediateThrowEvent"} for c in element):
+                inner = self.read_inner(element, process, lane_of, node.role)
+                node.called = inner.key
+                self.report(NOTE, element, f"{self.describe(element)} is an expanded "
+                            f"sub-process: its content becomes the separate process "
+                            f"'{inner.name}', called by this step", process, ident)
+        elif kind in GATEWAYS:
+            node.kind, node.gateway = GATEWAYS[kind], True
+            node.role = lane_of.get(ident)
+            if stored is None and element.get(f"{_P}kind") == "approval-outcome":
+                node.outcome_of = True
+        elif kind in ("startEvent", "endEvent", "intermediateCatchEvent",
+                      "intermediateThrowEvent"):
+            node.role = lane_of.get(ident)
+            self._event(element, node, process)
+        else:
+            self._unsupported(element, process)
+            return
+        if element.get("isForCompensation") == "true":
+            self.report(LOSSY, element, f"{self.describe(element)} is a compensation "
+                        "handler: imported as an ordinary step, not linked to what it "
+                        "compensates", process, ident)
+        self._node_children(element, node, process)
+        if stored is not None:
+            self._restore_step(stored, node)
+            # names and lanes edited in a modeler win over the stored copy
+            node.name = element.get("name") or None
+            if stored.get("unnamed") == "true" and node.name == node.data.get("id"):
+                node.name = None
+            lane = lane_of.get(ident, "")
+            if "role" in node.data and lane.startswith("id:"):
+                node.data["role"] = lane.removeprefix("id:")
+        elif element.get(f"{_P}kind") == "approval":
+            node.kind = "approval"
+        process.nodes[ident] = node
+
+    def read_inner(self, element: etree._Element, parent: Process,
+                   lane_of: dict[str, str], role: str | None) -> Process:
+        line, _ = self.where(element)
+        name = clean_name(element.get("name")) or element.get("id") or "sub-process"
+        inner = Process(key=element.get("id") or name, name=name, line=line,
+                        bpmn_id=element.get("id"), parent=parent.key,
+                        pool_role=role or parent.pool_role)
+        self.model.processes.append(inner)
+        self._read_container(element, inner, lane_of, role)
+        inner.lanes = [r for r in dict.fromkeys(n.role for n in inner.nodes.values()) if r]
+        return inner
+
+    def _performer(self, element: etree._Element) -> str | None:
+        """The role of a task outside any lane, from its potentialOwner/performer."""
+        for child in element:
+            if local(child) in ("potentialOwner", "performer", "humanPerformer"):
+                ref = _ref(_text(child.find(f"{_B}resourceRef")))
+                resource = self.elements.get(ref) if ref else None
+                name = clean_name(resource.get("name")) if resource is not None else None
+                name = name or clean_name(child.get("name"))
+                if name:
+                    return self.model.role_for_name(name)
+        return None
+
+    def _call(self, element: etree._Element, node: Node, process: Process) -> None:
+        called = _ref(element.get("calledElement"))
+        target = self.elements.get(called) if called else None
+        if target is not None and local(target) in GLOBAL_TASKS:
+            node.kind = "task"
+            node.data["x-bpmn-called-element"] = called
+            self.report(NOTE, element, f"{self.describe(element)} calls the global task "
+                        f"'{clean_name(target.get('name')) or called}': imported as a task",
+                        process, node.key)
+            return
+        node.kind = "subprocess"
+        if target is not None and local(target) == "process":
+            node.called = called
+        elif _procmap(element, "step") is None:
+            if called:
+                node.data["x-bpmn-called-element"] = called
+            self.report(LOSSY, element, f"{self.describe(element)} calls "
+                        f"{repr(called) if called else 'nothing'}, which is not a process "
+                        "in this file: set the step's `process` to the called process's "
+                        "procmap id", process, node.key)
+
+    def _event(self, element: etree._Element, node: Node, process: Process) -> None:
+        kind = local(element)
+        triggers = [local(d).removesuffix("EventDefinition") for d in element
+                    if local(d).endswith("EventDefinition")]
+        trigger = " + ".join(triggers)
+        if kind == "startEvent":
+            node.kind = "start"
+            if triggers:
+                node.data["x-bpmn-trigger"] = trigger
+                self.report(NOTE, element, f"{self.describe(element)} is a {trigger} start "
+                            "event: format 1 starts have no trigger type; kept as "
+                            "x-bpmn-trigger", process, node.key)
+        elif kind == "endEvent":
+            node.kind = "end"
+            if triggers:
+                node.data["x-bpmn-result"] = trigger
+                if set(triggers) & _INTERRUPTING_ENDS:
+                    self.report(LOSSY, element, f"{self.describe(element)} is a {trigger} "
+                                "end event: in format 1 an end only ends its own path; "
+                                "kept as x-bpmn-result", process, node.key)
+                else:
+                    self.report(NOTE, element, f"{self.describe(element)} is a {trigger} "
+                                "end event: kept as x-bpmn-result", process, node.key)
+        elif "link" in triggers:
+            node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
+            link = element.find(f"{_B}linkEventDefinition")
+            node.data["x-bpmn-link"] = (link.get("name") if link is not None else None) or (
+                node.name or "")
+        elif kind == "intermediateCatchEvent":
+            node.kind = "wait"
+            if triggers == ["timer"]:
+                self._timer(element, node, process)
+            else:
+                node.data["x-bpmn-trigger"] = trigger or "none"
+                self.report(NOTE, element, f"{self.describe(element)} waits for a "
+                            f"{trigger or 'trigger'}: imported as a wait step without a "
+                            "duration; set `wait` to the usual waiting time", process,
+                            node.key)
+        else:  # intermediateThrowEvent: a milestone, or sending something
+            node.kind = "task"
+            node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
+            rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
+            self.report(rule, element, f"{self.describe(element)} is a "
+                        f"{trigger or 'none'} intermediate throw event: imported as a task "
+                        "with no duration", process, node.key)
+
+    def _timer(self, element: etree._Element, node: Node, process: Process) -> None:
+        from pydantic_core import PydanticCustomError
+
+        from procmap.model.fields import parse_duration
+
+        definition = element.find(f"{_B}timerEventDefinition")
+        duration = _text(definition.find(f"{_B}timeDuration")) if definition is not None \
+            else None
+        if duration:
+            try:
+                hours = parse_duration(duration)
+            except PydanticCustomError:
+                hours = None
+            if hours is not None:
+                from procmap.render.bpmn import spelled_duration
+
+                node.data["wait"] = spelled_duration(hours)
+                return
+        other = None if definition is None else next(
+            (local(c) for c in definition if local(c) in ("timeDate", "timeCycle")), None)
+        node.data["x-bpmn-timer"] = duration or other or "none"
+        what = (f"its duration '{duration}' is not ISO-8601" if duration else
+                f"it has a {other} instead of a duration" if other else
+                "it gives no duration")
+        self.report(LOSSY, element, f"{self.describe(element)} is a timer, but {what}: "
+                    "imported as a wait step without a duration; set `wait` by hand",
+                    process, node.key)
+
+    def _node_children(self, element: etree._Element, node: Node, process: Process) -> None:
+        for child in element:
+            kind = local(child)
+            if not _is_bpmn(child) or kind in _NODE_QUIET or kind.endswith("EventDefinition"):
+                continue
+            if kind in ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
+                loop = "loop" if kind.startswith("standard") else (
+                    "multi-instance, sequential" if child.get("isSequential") == "true"
+                    else "multi-instance, parallel")
+                node.data["x-bpmn-loop"] = loop
+                self.report(LOSSY, element, f"{self.describe(element)} has a {loop} marker: "
+                            "format 1 runs a step once per visit; model the repetition as "
+                            "a rework loop, or set its duration to cover all repetitions",
+                            process, node.key)
+            elif kind in ("dataInputAssociation", "dataOutputAssociation"):
+                self._unsupported(child, process)
+            elif kind in TASKS | SUBPROCESSES | set(GATEWAYS) | {
+                    "sequenceFlow", "startEvent", "endEvent", "callActivity",
+                    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+                    "laneSet"} | DATA | ARTIFACTS:
+                continue  # the content of an expanded sub-process: read by read_inner
+            else:
+                self._unsupported(child, process)
+
+    def _restore_step(self, stored: etree._Element, node: Node) -> None:
+        node.restored = True
+        data: dict[str, Any] = {f: stored.get(f) for f in _STEP_FIELDS
+                                if stored.get(f) is not None}
+        data["id"] = stored.get("id")
+        for field in ("consulted", "informed"):
+            roles = [c.get("role") for c in stored.iterchildren(f"{_P}{field}")]
+            if roles:
+                data[field] = roles
+        data.update(_extensions(stored))
+        node.kind = data.pop("kind", node.kind)
+        node.data = data
+        node.called = None
+        node.gateway = False
+
+    # -- flows
+
+    def _flow(self, element: etree._Element, process: Process) -> None:
+        source, target = element.get("sourceRef"), element.get("targetRef")
+        nodes = process.nodes
+        if source not in nodes or target not in nodes:
+            if source in self.boundary_ids:
+                return  # handled with its boundary event
+            missing = target if source in nodes else source
+            what = f"'{missing}', which was not imported" if missing else "nothing"
+            self.report(UNSUPPORTED, element, f"{self.describe(element)} connects to "
+                        f"{what}: the flow is left out", process)
+            return
+        when = element.get("name")
+        when = clean_name(when)
+        condition = _text(element.find(f"{_B}conditionExpression"))
+        flow = Flow(target=target or "", when=when or (clean_name(condition)
+                                                       if condition else None),
+                    condition=condition if when and condition and condition != when else None,
+                    conditional=condition is not None)
+        source_element = self.elements.get(source)
+        if source_element is not None and source_element.get("default") == element.get("id"):
+            flow.default = True
+        stored = _procmap(element, "transition")
+        if stored is not None:
+            flow.when = element.get("name") or None
+            flow.condition = None
+            if stored.get("probability") is not None:
+                flow.data["probability"] = float(stored.get("probability") or "nan")
+            flow.data.update(_extensions(stored))
+        nodes[source or ""].next.append(flow)
+
+    def _boundary(self, element: etree._Element, process: Process) -> None:
+        """An event on an activity's border: a second way out of the activity. procmap
+        puts a decision after the activity: 'completed' or the event's outcome."""
+        activity = process.nodes.get(element.get("attachedToRef") or "")
+        ident = element.get("id") or ""
+        outgoing = [f for f in element.getparent().iterchildren(f"{_B}sequenceFlow")
+                    if f.get("sourceRef") == ident and f.get("targetRef") in process.nodes]
+        triggers = [local(d).removesuffix("EventDefinition") for d in element
+                    if local(d).endswith("EventDefinition")]
+        trigger = " + ".join(triggers) or "none"
+        if activity is None or not outgoing or "compensate" in triggers:
+            why = ("compensation has no equivalent in format 1" if "compensate" in triggers
+                   else "it leads nowhere" if activity is not None
+                   else "the activity it is attached to was not imported")
+            self._unsupported(element, process, why=why)
+            return
+        outcome = process.nodes.get(f"{activity.key}#outcome")
+        if outcome is None:
+            outcome = Node(key=f"{activity.key}#outcome", kind="decision", element="",
+                           name=f"{activity.name or activity.key}: outcome",
+                           role=activity.role, line=activity.line, column=activity.column,
+                           id_base="outcome", id_from=activity.key)
+            outcome.next = activity.next or []
+            if len(outcome.next) == 1 and not outcome.next[0].when:
+                outcome.next[0].when = "completed"
+            activity.next = [Flow(outcome.key)]
+            process.nodes[outcome.key] = outcome
+        label = clean_name(element.get("name")) or trigger
+        data: dict[str, Any] = {"x-bpmn-boundary": trigger}
+        timer = element.find(f"{_B}timerEventDefinition")
+        if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
+            data["x-bpmn-timer"] = duration
+        for flow in outgoing:
+            outcome.next.append(Flow(flow.get("targetRef") or "", when=label,
+                                     data=dict(data)))
+        interrupting = element.get("cancelActivity", "true") != "false"
+        effect = ("interrupts the activity" if interrupting else
+                  "runs alongside the activity (non-interrupting)")
+        self.report(LOSSY, element, f"{self.describe(element)} on "
+                    f"'{activity.name or activity.key}' {effect}: imported as one branch "
+                    f"of the decision '{outcome.name}' after it", process, activity.key)
+
+    def _links(self, process: Process) -> None:
+        """Link events are go-tos: each throw leads to the catch of the same name."""
+        links = [n for n in process.nodes.values() if "x-bpmn-link" in n.data]
+        for node in links:
+            if node.element == "intermediateThrowEvent":
+                node.next = [Flow(c.key) for c in links
+                             if c.element == "intermediateCatchEvent"
+                             and c.data["x-bpmn-link"] == node.data["x-bpmn-link"]]
+
+    # -- after every process is read
+
+    def _resolve_calls(self) -> None:
+        """Processes without a pool of their own that are called by a call activity do
+        their work in the caller's role."""
+        processes = {p.key: p for p in self.model.processes}
+        for process in self.model.processes:
+            for node in process.nodes.values():
+                callee = processes.get(node.called or "")
+                if callee is not None and callee.called_by_role is None:
+                    callee.called_by_role = node.role
+                    if callee.anonymous and node.name:
+                        callee.name, callee.anonymous = node.name, False
+
+
+def read_model(root: etree._Element, raw: bytes, path: str) -> Model:
+    return Reader(root, raw, path).read()

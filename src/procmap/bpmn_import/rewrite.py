@@ -1,0 +1,257 @@
+"""Graph rewrites that turn a BPMN flow into a format-1 flow.
+
+BPMN allows shapes procmap spells differently; each rewrite keeps the meaning where it
+can and reports where it cannot:
+
+* an approval-outcome gateway of procmap's own export folds back into its approval;
+* an activity or event with several outgoing flows gets an explicit ``parallel`` step
+  (BPMN: all unconditional flows are taken) or, when the flows have conditions, a
+  ``decision`` (BPMN: every flow whose condition holds is taken: reported as lossy);
+* a step without outgoing flows (BPMN: an implicit end) leads to a new ``end``;
+* no start event: a new ``start`` leads to every step without incoming flows;
+  several start events: a new ``start`` and a ``decision`` choose between them;
+* gateways that only merge (one way out) disappear: format 1 merges implicitly;
+  a parallel gateway with several ways in stays, as the join;
+* two flows from one step to the same target become one transition;
+* work outside any lane gets the role of its pool (or of the step that calls it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from procmap.bpmn_import.ir import LOSSY, NOTE, Flow, Model, Node, Process
+from procmap.findings import Severity
+
+WORK_KINDS = frozenset({"task", "approval", "wait", "subprocess"})
+_SPLITTERS = frozenset({"task", "wait", "subprocess", "start"})
+_ODD_GATEWAYS = {
+    "inclusiveGateway": "an inclusive gateway (every branch whose condition holds is "
+                        "taken)",
+    "eventBasedGateway": "an event-based gateway (the first event to happen chooses the "
+                         "branch)",
+    "complexGateway": "a complex gateway (a custom rule chooses the branches)",
+}
+
+
+def normalise(model: Model) -> None:
+    for process in model.processes:
+        if not process.nodes:
+            continue
+        _fold_outcomes(process)
+        _event_choices(process)
+        _explicit_splits(model, process)
+        _implicit_ends(model, process)
+        _one_start(model, process)
+        _fold_merges(model, process)
+        _report_odd_gateways(model, process)
+        _default_roles(model, process)
+
+
+def incoming(process: Process) -> Counter[str]:
+    return Counter(f.target for n in process.nodes.values() for f in n.next)
+
+
+def _note(model: Model, process: Process, node: Node | None, rule: tuple[str, Severity],
+          message: str) -> None:
+    line, column = (node.line, node.column) if node and node.line else (process.line, 1)
+    model.report(rule, line, column, message, process=process.key,
+                 step=node.key if node else None, bpmn_id=node.bpmn_id if node else None)
+
+
+def _label(node: Node) -> str:
+    """How findings name an element: kind, name and BPMN id, as the reader does."""
+    if not node.bpmn_id:
+        return f"'{node.name}'" if node.name else f"the added {node.kind} step"
+    return (f"{node.element} '{node.name}' ({node.bpmn_id})" if node.name
+            else f"{node.element} {node.bpmn_id}")
+
+
+def _fold_outcomes(process: Process) -> None:
+    for node in [n for n in process.nodes.values() if n.outcome_of]:
+        sources = [n for n in process.nodes.values() if any(f.target == node.key
+                                                            for f in n.next)]
+        if len(sources) == 1 and sources[0].kind == "approval":
+            sources[0].next = node.next
+            del process.nodes[node.key]
+
+
+def _event_choices(process: Process) -> None:
+    """The branches of an event-based gateway are named by the events they wait for."""
+    for node in process.nodes.values():
+        if node.element == "eventBasedGateway":
+            for flow in node.next:
+                target = process.nodes.get(flow.target)
+                if not flow.when and target is not None and target.name:
+                    flow.when = target.name
+
+
+def _add(process: Process, node: Node) -> Node:
+    process.nodes[node.key] = node
+    return node
+
+
+def _explicit_splits(model: Model, process: Process) -> None:
+    for node in list(process.nodes.values()):
+        if node.restored or node.kind not in _SPLITTERS or len(node.next) < 2:
+            continue
+        conditional = any(f.conditional or f.default for f in node.next)
+        kind, suffix = ("decision", "choice") if conditional else ("parallel", "split")
+        split = _add(process, Node(f"{node.key}#{suffix}", kind, "", line=node.line,
+                                   column=node.column, next=node.next, id_base=suffix,
+                                   id_from=node.key))
+        node.next = [Flow(split.key)]
+        if conditional:
+            _note(model, process, node, LOSSY, (
+                f"{_label(node)} has {len(split.next)} outgoing flows with conditions: in "
+                "BPMN every flow whose condition holds is taken, procmap takes exactly one; "
+                "they become the branches of a decision after it"))
+        else:
+            _note(model, process, node, NOTE, (
+                f"{_label(node)} has {len(split.next)} outgoing flows, which BPMN takes all "
+                "at once: procmap adds the parallel step after it"))
+
+
+def _implicit_ends(model: Model, process: Process) -> None:
+    dead = [n for n in process.nodes.values() if n.kind != "end" and not n.next]
+    if not dead:
+        return
+    end = _add(process, Node("#end", "end", "", id_base="end"))
+    for node in dead:
+        node.next = [Flow(end.key)]
+    _note(model, process, None, NOTE, (
+        f"{len(dead)} element(s) have no outgoing flow, which ends the path in BPMN: "
+        f"procmap leads them to a new end step ({', '.join(_label(n) for n in dead)})"))
+
+
+def _one_start(model: Model, process: Process) -> None:
+    starts = [n for n in process.nodes.values() if n.kind == "start"]
+    if len(starts) == 1:
+        return
+    if starts:
+        start = _add(process, Node("#start", "start", "", id_base="start"))
+        targets = {f.target for old in starts for f in old.next}
+        if len(targets) == 1:  # every start event leads to the same step
+            start.next = [Flow(targets.pop())]
+            effect = "they all lead to the same step, so one start step replaces them"
+        else:
+            choice = _add(process, Node("#start-trigger", "decision", "",
+                                        name="Which start?", id_base="start-trigger"))
+            start.next = [Flow(choice.key)]
+            for old in starts:
+                data = {k: v for k, v in old.data.items() if k.startswith("x-")}
+                choice.next.extend(Flow(f.target, when=old.name or old.key, data=dict(data))
+                                   for f in old.next)
+            effect = (f"they become the branches of the decision '{choice.name}' after a "
+                      "new start step")
+        for old in starts:
+            del process.nodes[old.key]
+        _note(model, process, starts[0], LOSSY, (
+            f"the process has {len(starts)} start events "
+            f"({', '.join(_label(s) for s in starts)}); format 1 has one start: {effect}"))
+        return
+    counts = incoming(process)
+    roots = [n for n in process.nodes.values() if not counts[n.key]] or [
+        next(iter(process.nodes.values()))]
+    start = _add(process, Node("#start", "start", "", id_base="start"))
+    if len(roots) == 1:
+        start.next = [Flow(roots[0].key)]
+    else:
+        split = _add(process, Node("#start-split", "parallel", "", id_base="start-split",
+                                   next=[Flow(r.key) for r in roots]))
+        start.next = [Flow(split.key)]
+    _note(model, process, None, NOTE, (
+        "the process has no start event: procmap adds one, leading to "
+        f"{', '.join(_label(r) for r in roots)}"))
+
+
+def _fold_merges(model: Model, process: Process) -> None:
+    """Gateways with one way out disappear; chains of them too. Which ones is decided on
+    the graph as it is (a parallel gateway with 2+ ways in is a join and stays), and
+    again when merging duplicate transitions leaves a decision with one way out."""
+    nodes = process.nodes
+    folded: list[Node] = []
+    while True:
+        counts = incoming(process)
+        foldable = {k for k, n in nodes.items()
+                    if n.gateway and not n.restored and len(n.next) == 1
+                    and n.next[0].target != k
+                    and not (n.kind == "parallel" and counts[k] >= 2)}
+        for key in list(foldable):  # a loop made only of such gateways is kept
+            seen: set[str] = set()
+            current = key
+            while current in foldable and current not in seen:
+                seen.add(current)
+                current = nodes[current].next[0].target
+            if current in seen:
+                foldable -= seen
+        if not foldable:
+            break
+        for node in nodes.values():
+            if node.key in foldable:
+                continue
+            for flow in node.next:
+                while flow.target in foldable:
+                    out = nodes[flow.target].next[0]
+                    if not flow.when and out.when:
+                        flow.when, flow.condition = out.when, out.condition
+                    for key, value in out.data.items():
+                        flow.data.setdefault(key, value)
+                    flow.target = out.target
+        folded.extend(nodes.pop(key) for key in [k for k in nodes if k in foldable])
+        _merge_duplicates(model, process)
+    if folded:
+        shown = ", ".join(_label(n) for n in folded[:5])
+        more = f" and {len(folded) - 5} more" if len(folded) > 5 else ""
+        _note(model, process, None, NOTE, (
+            f"{len(folded)} gateway(s) only merged or passed the flow on and are left out, "
+            f"since format 1 merges implicitly: {shown}{more}"))
+
+
+def _merge_duplicates(model: Model, process: Process) -> bool:
+    changed = False
+    for node in process.nodes.values():
+        seen: dict[str, Flow] = {}
+        kept: list[Flow] = []
+        for flow in node.next:
+            first = seen.get(flow.target)
+            if first is None:
+                seen[flow.target] = flow
+                kept.append(flow)
+                continue
+            labels = [w for w in (first.when, flow.when) if w]
+            first.when = " / ".join(dict.fromkeys(labels)) or None
+            if "probability" in first.data and "probability" in flow.data:
+                first.data["probability"] += flow.data["probability"]
+            changed = True
+            _note(model, process, node, NOTE, (
+                f"{_label(node)} has two flows to the same step: they become one "
+                f"transition{' (' + first.when + ')' if first.when else ''}"))
+        node.next = kept
+    return changed
+
+
+def _report_odd_gateways(model: Model, process: Process) -> None:
+    for node in process.nodes.values():
+        what = _ODD_GATEWAYS.get(node.element)
+        if what and len(node.next) >= 2:
+            _note(model, process, node, LOSSY, (
+                f"{_label(node)} is {what}: imported as a decision, where exactly one "
+                "branch is taken"))
+
+
+def _default_roles(model: Model, process: Process) -> None:
+    lacking = [n for n in process.nodes.values()
+               if n.kind in WORK_KINDS and not n.restored and n.role is None]
+    if not lacking:
+        return
+    role = process.pool_role or process.called_by_role or model.role_for_name(process.name)
+    for node in lacking:
+        node.role = role
+    source = ("of the enclosing sub-process's step" if process.pool_role
+              else "of the step that calls this process" if process.called_by_role
+              else "of the pool" if process.pooled else "named after the process")
+    name = model.roles[role].name or role
+    _note(model, process, None, NOTE, (
+        f"{len(lacking)} step(s) are outside any lane: they get the role '{name}' "
+        f"{source}"))

@@ -1,0 +1,116 @@
+"""Reading untrusted BPMN XML safely, and locating elements in it.
+
+BPMN files come from other tools and other people, so the parser is locked down:
+
+* no DTD at all: a file whose prolog declares a ``<!DOCTYPE`` is refused before the
+  parser sees it (BPMN never needs one, and DTDs are where entity expansion, the
+  "billion laughs", and external entities that read local files or URLs live);
+* lxml with ``resolve_entities=False``, ``no_network=True``, ``load_dtd=False`` and
+  ``huge_tree=False`` (libxml2's own limits on depth and text size stay on), as a
+  second line of defence;
+* a size bound (`MAX_BPMN_BYTES`) checked before parsing.
+
+Every failure is a `BpmnReadError` with a one-line message; the CLI exits with 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+MAX_BPMN_BYTES = 20 * 1024 * 1024
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+class BpmnReadError(Exception):
+    """The file cannot be imported at all (unsafe, malformed, not BPMN): exit code 2."""
+
+
+def parse_bpmn(raw: bytes, path: str) -> etree._Element:
+    """Parse `raw` into the root ``definitions`` element, or raise `BpmnReadError`."""
+    try:
+        from lxml import etree
+    except ImportError as exc:  # pragma: no cover - lxml is a dependency
+        raise BpmnReadError("procmap import needs lxml: pip install lxml") from exc
+    if len(raw) > MAX_BPMN_BYTES:
+        raise BpmnReadError(
+            f"{path}: file is {len(raw) / 1048576:.1f} MiB, over procmap's limit of "
+            f"{MAX_BPMN_BYTES // 1048576} MiB for BPMN files")
+    if declares_dtd(raw):
+        raise BpmnReadError(
+            f"{path}: the file declares a DTD (<!DOCTYPE ...>); procmap refuses DTDs in "
+            "BPMN files because they can expand entities without bound or read other "
+            "files; BPMN 2.0 never needs one: remove the declaration")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, dtd_validation=False, collect_ids=False,
+                             remove_pis=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        line = f":{exc.lineno}" if exc.lineno else ""
+        raise BpmnReadError(f"{path}{line}: not well-formed XML: {exc.msg}") from exc
+    except ValueError as exc:  # e.g. an unknown encoding declaration
+        raise BpmnReadError(f"{path}: cannot read the XML: {exc}") from exc
+    if root.getroottree().docinfo.doctype:  # the prolog scan missed an odd encoding
+        raise BpmnReadError(f"{path}: the file declares a DTD; procmap refuses DTDs")
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        found = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+        namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
+        hint = (" (BPMN 2.0 files have a <definitions> root in the namespace "
+                f"{BPMN_NS})")
+        if found == "definitions" and namespace != BPMN_NS:
+            hint = f" in namespace {namespace}, not the BPMN 2.0 namespace {BPMN_NS}"
+        raise BpmnReadError(f"{path}: not a BPMN 2.0 file: the root element is "
+                            f"<{found}>{hint}")
+    return root
+
+
+def declares_dtd(raw: bytes) -> bool:
+    """True if the document prolog (before the root element) has a ``<!DOCTYPE``."""
+    head = raw[:65536]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4]:
+        encoding = _utf16_codec(head)
+        text = head.decode(encoding, errors="replace")
+    else:
+        text = head.decode("latin-1")  # ASCII-compatible encodings: UTF-8, ISO-8859-x
+    text = text.lstrip("\ufeff")
+    position = 0
+    while True:
+        match = _PROLOG_SKIP.match(text, position)
+        if not match:
+            break
+        position = match.end()
+    return text.startswith("<!DOCTYPE", position) or (
+        text.startswith("<!", position) and not text.startswith("<!--", position))
+
+
+def _utf16_codec(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # the BOM says which
+    return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+
+
+class Locator:
+    """Line and column of elements, for findings. lxml knows the line; the column is the
+    position of the element's tag on that line (1 when it cannot be told)."""
+
+    def __init__(self, raw: bytes) -> None:
+        try:
+            self._lines = raw.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            self._lines = raw.decode("latin-1").splitlines()
+
+    def locate(self, element: etree._Element) -> tuple[int, int]:
+        line = element.sourceline or 0
+        if not 0 < line <= len(self._lines):
+            return (max(line, 0), 1 if line else 0)
+        text = self._lines[line - 1]
+        local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        match = re.search(rf"<(?:[\w.-]+:)?{re.escape(local)}[\s/>]", text)
+        return (line, match.start() + 1 if match else 1)
