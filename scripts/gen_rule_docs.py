@@ -12,10 +12,11 @@ import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
-from procmap.rules import all_rules  # noqa: E402
+from procmap.rules import all_rules
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "docs", "rules.md")
-PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit"}
+PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit",
+          "import": "BPMN import"}
 
 
 def render() -> str:

@@ -11,8 +11,11 @@ command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   missing+=(fonts-noto-cjk)
 fi
-if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  missing+=(chromium)
+if [ "$want_browser" = 1 ]; then
+  # the BPMN test opens exports in bpmn-js (npm) inside headless Chromium
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import emit, exit_code, fail
+from procmap.cli.common import emit, exit_code, fail, load_config
 
 
 def import_bpmn(
@@ -18,6 +18,8 @@ def import_bpmn(
     force: Annotated[bool, typer.Option("--force", help="replace existing files")] = False,
     strict: Annotated[bool, typer.Option("--strict", help=(
         "exit 1 when anything did not map exactly (import warnings)"))] = False,
+    config: Annotated[str | None, typer.Option("--config", help=(
+        "procmap.toml to use (rule levels apply to import-* findings too)"))] = None,
 ) -> None:
     """Import pools, lanes, tasks, gateways and events from a BPMN 2.0 file.
 
@@ -41,7 +43,15 @@ def import_bpmn(
         fail(str(exc))
     for path, text in targets:
         emit(text, None if path == STDOUT else path)
-    findings = [*result.findings, *check(targets)]
+    from procmap.config import Config
+
+    settings = load_config(config)
+    assert isinstance(settings, Config)
+    findings = []
+    for finding in [*result.findings, *check(targets)]:
+        severity = settings.severity(finding.rule, finding.severity)
+        if severity is not None:
+            findings.append(finding.with_severity(severity))
     for finding in findings:
         sys.stderr.write(format_line(finding) + "\n")
     written = [path for path, _ in targets if path != STDOUT]

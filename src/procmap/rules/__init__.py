@@ -17,6 +17,9 @@ VALIDATE_RULES = ("duplicate_id", "unknown_reference", "single_start", "end_requ
                   "implicit_split", "sla_below_duration", "reports_to_cycle",
                   "subprocess_cycle", "unused_role", "missing_role")
 
+#: reported by `procmap import` about the BPMN model it reads
+IMPORT_RULES = ("import_unsupported", "import_lossy", "import_note")
+
 
 def _load(package: str, name: str) -> RuleModule:
     module = importlib.import_module(f"{package}.{name}")
@@ -34,7 +37,8 @@ def all_rules() -> dict[str, RuleModule]:
     """Every rule id procmap can report, validate and audit alike, in catalog order."""
     from procmap.analysis.rules import AUDIT_RULES
 
-    modules = [*validate_rules(), *(_load("procmap.analysis.rules", n) for n in AUDIT_RULES)]
+    modules = [*validate_rules(), *(_load("procmap.analysis.rules", n) for n in AUDIT_RULES),
+               *(_load("procmap.rules", n) for n in IMPORT_RULES)]
     return {module.rule.id: module for module in modules}
 
 

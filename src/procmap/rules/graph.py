@@ -36,7 +36,8 @@ def reverse(successors: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
 
 
 def first_cycle_edges(successors: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
-    """One back edge per cycle found by an iterative depth-first search."""
+    """Every back edge an iterative depth-first search finds: each closes a cycle, and
+    removing them all leaves the graph acyclic (BPMN layout relies on that)."""
     white, grey, black = 0, 1, 2
     color: dict[str, int] = {}
     back_edges: list[tuple[str, str]] = []
