@@ -1,0 +1,183 @@
+"""Wording shared by the diff formats: values, metric changes, and what a change costs.
+
+Numbers are shown the same way everywhere: hours with 2 decimals (`21.41 h`), changes
+with their sign (`+1.28 h`), relative changes with one decimal (`+6.0%`), ratios
+(flow efficiency, utilization) as percentages with changes in percentage points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procmap.diff.model import ADDED, AFFECTED, CHANGED, REMOVED, MetricChange, ProcessDiff
+from procmap.findings import Finding, Severity
+
+HOURS_FIELDS = frozenset({"duration", "wait", "sla", "deadline"})
+NONE = "none"
+NOT_ANALYSED = "n/a"  # a metric the audit has no value for on one side
+
+
+def duration(hours: float) -> str:
+    """Hours as a format-1 duration: 0.25 -> 15m, 26 -> 1d2h, 0.0 -> 0m."""
+    minutes = round(hours * 60, 6)
+    if minutes != int(minutes):
+        return f"{hours:g}h"
+    minutes = int(minutes)
+    days, rest = divmod(minutes, 24 * 60)
+    whole_hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{whole_hours}h" if whole_hours else "",
+             f"{mins}m" if mins else ""]
+    return "".join(parts) or "0m"
+
+
+def value(field: str, data: Any) -> str:
+    """A field's value as a person writes it in a process file."""
+    if data is None:
+        return NONE
+    if isinstance(data, bool):
+        return str(data).lower()
+    if isinstance(data, list):
+        return ", ".join(str(v) for v in data) if data else NONE
+    if isinstance(data, (float, int)):
+        if field in HOURS_FIELDS:
+            return duration(float(data))
+        if field == "demand":
+            return f"{data:g}/d"
+        if field == "availability":
+            return f"{data:g}h/d"
+        return f"{data:g}"
+    return str(data)
+
+
+def metric_value(metric: MetricChange, data: float | None) -> str:
+    if data is None:
+        return NOT_ANALYSED
+    if metric.unit == "hours":
+        return f"{data:.2f} h"
+    if metric.unit == "ratio":
+        return f"{data * 100:.1f}%"
+    if metric.metric == "steps":
+        return f"{data:g}"
+    return f"{data:.2f}"
+
+
+def signed_delta(metric: MetricChange) -> str | None:
+    """`+1.28 h`, `-0.5 pp`, `+1`; None when a side has no value."""
+    delta = metric.delta
+    if delta is None:
+        return None
+    if metric.unit == "hours":
+        return f"{delta:+.2f} h"
+    if metric.unit == "ratio":
+        return f"{delta * 100:+.2f} pp"
+    if metric.metric == "steps":
+        return f"{delta:+g}"
+    return f"{delta:+.2f}"
+
+
+def metric_delta(metric: MetricChange, separator: str = " ") -> str:
+    """`+1.28 h (+6.0%)` (or with separator ", ": `+1.28 h, +6.0%`); `new` or `gone`
+    when a side has no value."""
+    text = signed_delta(metric)
+    if text is None:
+        return "new" if metric.old is None else "gone"
+    percent = metric.percent
+    if percent is None:
+        return text
+    return f"{text}, {percent:+.1f}%" if separator == ", " else f"{text} ({percent:+.1f}%)"
+
+
+def metric_change(metric: MetricChange, arrow: str = "->") -> str:
+    """`21.41 h -> 22.70 h (+1.28 h, +6.0%)`."""
+    old, new = metric_value(metric, metric.old), metric_value(metric, metric.new)
+    if metric.delta is None:
+        return f"{old} {arrow} {new}"
+    return f"{old} {arrow} {new} ({metric_delta(metric, ', ')})"
+
+
+def costs(process: ProcessDiff) -> list[str]:
+    """What the change does to each case, in words, most important first."""
+    parts: list[str] = []
+    lead = process.metric("expected_lead_time_hours")
+    if lead is not None and lead.changed and lead.delta is not None:
+        parts.append(f"each case takes {abs(lead.delta):.2f} h "
+                     f"{'longer' if lead.delta > 0 else 'less'} on average"
+                     f"{_percent(lead)}")
+    worst = process.metric("worst_lead_time_hours")
+    if worst is not None and worst.changed and worst.delta is not None:
+        parts.append(f"the worst case {abs(worst.delta):.2f} h "
+                     f"{'longer' if worst.delta > 0 else 'less'}{_percent(worst)}")
+    effort = process.metric("effort_hours")
+    if effort is not None and effort.changed and effort.delta is not None:
+        text = (f"{abs(effort.delta):.2f} h {'more' if effort.delta > 0 else 'less'} work "
+                f"per case{_percent(effort)}")
+        if process.demand_per_day:
+            text += (f", {abs(effort.delta) * process.demand_per_day:.1f} h "
+                     f"{'more' if effort.delta > 0 else 'less'} work per day at "
+                     f"{process.demand_per_day:g} cases/day")
+        parts.append(text)
+    for key, noun in (("approvals", "approvals"), ("handoffs", "handoffs")):
+        metric = process.metric(key)
+        if metric is not None and metric.changed and metric.delta is not None:
+            parts.append(f"{abs(metric.delta):.2f} {'more' if metric.delta > 0 else 'fewer'}"
+                         f" {noun} per case{_percent(metric)}")
+    return parts
+
+
+def _percent(metric: MetricChange) -> str:
+    return "" if metric.percent is None else f" ({metric.percent:+.1f}%)"
+
+
+def severity_counts(findings: tuple[Finding, ...] | list[Finding]) -> str:
+    """`3 warnings, 1 info` (worst first; empty when there are none)."""
+    parts = []
+    for severity in sorted(Severity, reverse=True):
+        count = sum(1 for f in findings if f.severity is severity)
+        if count:
+            label = severity.label
+            parts.append(f"{count} {label}{'s' if count != 1 and label != 'info' else ''}")
+    return ", ".join(parts)
+
+
+def structure_summary(process: ProcessDiff) -> str:
+    """`1 step added, 3 transitions added, 1 removed`: what was edited, in short."""
+    parts: list[str] = []
+    for noun, added, removed, changed in (
+            ("step", process.steps_added, process.steps_removed, process.steps_changed),
+            ("transition", process.flows_added, process.flows_removed,
+             process.flows_changed),
+            ("role", process.lanes_added, process.lanes_removed, ())):
+        if process.status in (ADDED, REMOVED) and noun != "step":
+            continue
+        counts = [(len(added), "added"), (len(removed), "removed"), (len(changed), "changed")]
+        shown = [(n, word) for n, word in counts if n]
+        if not shown:
+            continue
+        first_n, first_word = shown[0]
+        words = [f"{first_n} {noun}{'s' if first_n != 1 else ''} {first_word}"]
+        words += [f"{n} {word}" for n, word in shown[1:]]
+        parts.append(", ".join(words))
+    if any(c.field == "file" for c in process.fields):
+        parts.append("moved to another file")
+    others = [c.field for c in process.fields if c.field != "file"]
+    if others:
+        parts.append(f"{', '.join(others)} changed")
+    if not parts and process.status == AFFECTED:
+        parts.append("not edited; metrics or findings moved (roles or a called process "
+                     "changed)")
+    return "; ".join(parts)
+
+
+def headline(counts: dict[str, int]) -> str:
+    """`1 process changed, 1 added`."""
+    parts: list[str] = []
+    for status in (CHANGED, ADDED, REMOVED, AFFECTED):
+        n = counts.get(status, 0)
+        if n:
+            parts.append(f"{n} process{'es' if n != 1 else ''} {status}" if not parts
+                         else f"{n} {status}")
+    return ", ".join(parts) if parts else "no process changed"
+
+
+def location(finding: Finding) -> str:
+    return f"{finding.file}:{finding.line}" if finding.line else finding.file
