@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 
 from procmap.bpmn_import.emit import ImportResult
 from procmap.findings import Finding
@@ -51,20 +50,14 @@ def check(targets: Sequence[tuple[str, str]]) -> list[Finding]:
     """Validate what import wrote, as `procmap validate` would (one invocation, so
     the role catalog and the processes see each other). Text sent to stdout is checked
     from a temporary copy and reported as `<stdout>`."""
-    import tempfile
-
     from procmap.cli.common import load_config
     from procmap.config import Config
-    from procmap.pipeline import validate_paths
+    from procmap.loader import load_text
+    from procmap.pipeline import validate_documents
 
     settings = load_config(None)
     assert isinstance(settings, Config)
-    files = [path for path, _ in targets if path != STDOUT]
-    if files:
-        return validate_paths(files, settings).findings
-    with tempfile.TemporaryDirectory(prefix="procmap-import-") as directory:
-        path = os.path.join(directory, "stdout.yaml")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(targets[0][1])
-        findings = validate_paths([path], settings).findings
-    return [replace(f, file="<stdout>") for f in findings]
+    documents = [load_text(text, "<stdout>" if path == STDOUT else path)
+                 for path, text in targets]
+    explicit = frozenset(doc.path for doc in documents)
+    return validate_documents(documents, explicit, settings).findings

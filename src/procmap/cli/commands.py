@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from procmap.cli.audit import audit
+from procmap.cli.diff import diff
 from procmap.cli.doctor import doctor
+from procmap.cli.import_bpmn import import_bpmn
 from procmap.cli.init import init
+from procmap.cli.raci import raci
 from procmap.cli.render import render
 from procmap.cli.schema import schema
 
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
+    ("audit", audit),
+    ("raci", raci),
     ("render", render),
     ("schema", schema),
     ("init", init),
     ("doctor", doctor),
+    ("import", import_bpmn),
+    ("diff", diff),
 ]

@@ -26,21 +26,10 @@ def audit_documents(documents: Sequence[Document], explicit: frozenset[str],
                     config: Config) -> Audited:
     """Validate and audit loaded documents, as `procmap audit` would the same files."""
     from procmap.analysis.audit import run_audit
-    from procmap.model import build_workspace
-    from procmap.pipeline import Validation, configure
+    from procmap.pipeline import validate_documents
     from procmap.report.json_report import document
-    from procmap.rules import ValidateContext, validate_rules
 
-    # pipeline.validate_paths without the reading of paths: the bytes come from git
-    workspace = build_workspace(documents, explicit)
-    context = ValidateContext(workspace)
-    findings = list(workspace.findings)
-    for module in validate_rules():
-        if module.check is not None and config.severity(module.rule.id,
-                                                        module.rule.severity) is not None:
-            findings.extend(module.check(context))
-    validation = Validation(workspace, configure(findings, workspace, config),
-                            files=len(workspace.documents))
+    validation = validate_documents(documents, explicit, config)
     result = run_audit(validation, config)
-    return Audited(workspace, document(result.findings, result.files,
+    return Audited(validation.workspace, document(result.findings, result.files,
                                        processes=result.process_json()))

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from procmap.diff import git
-from procmap.loader.discover import _PROCMAP_KEY, SKIPPED_DIRS, YAML_SUFFIXES, discover
-from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes
+from procmap.loader.discover import SKIPPED_DIRS, YAML_SUFFIXES, discover, load_candidate
+from procmap.loader.document import MAX_FILE_BYTES, Document
 
 WORKTREE = "working tree"
 
@@ -47,13 +47,9 @@ class Snapshot:
         """Load the procmap files (others, like CI configs, are left out)."""
         documents = []
         for item in self.files:
-            if not item.explicit and b"procmap" not in item.raw:
-                continue
-            doc = load_bytes(item.raw, item.path)
-            if (not item.explicit and doc.data is None and doc.findings
-                    and not _PROCMAP_KEY.search(item.raw)):
-                continue  # someone else's broken YAML that merely mentions procmap
-            documents.append(doc)
+            doc = load_candidate(item.raw, item.path, explicit=item.explicit)
+            if doc is not None:
+                documents.append(doc)
         return documents, frozenset(f.path for f in self.files if f.explicit)
 
 

@@ -74,11 +74,17 @@ def _display(path: str) -> str:
 def read_input(item: Input) -> Document | None:
     """Load one input. Scanned files that are not procmap files give None."""
     raw = _read_stdin() if item.path == STDIN_NAME else _read_file(item.path)
-    if item.explicit:
-        return load_bytes(raw, item.path)
+    return load_candidate(raw, item.path, explicit=item.explicit)
+
+
+def load_candidate(raw: bytes, path: str, *, explicit: bool) -> Document | None:
+    """Load a file's bytes. A file found by scanning (not `explicit`) that is not a
+    procmap file gives None: a scan ignores other YAML, even broken YAML."""
+    if explicit:
+        return load_bytes(raw, path)
     if b"procmap" not in raw:
         return None
-    doc = load_bytes(raw, item.path)
+    doc = load_bytes(raw, path)
     if doc.data is None and doc.findings and not _PROCMAP_KEY.search(raw):
         return None  # someone else's broken YAML that merely mentions procmap
     return doc

@@ -138,7 +138,9 @@ class Step(_Node):
     @field_validator("consulted", "informed", mode="before")
     @classmethod
     def _single_role(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+        """`informed: customer` is a shorthand for a list of one (`12` is an id too)."""
+        single = isinstance(value, (str, int)) and not isinstance(value, bool)
+        return [value] if single else value
 
     @property
     def label(self) -> str:

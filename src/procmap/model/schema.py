@@ -27,6 +27,12 @@ def json_schema() -> dict[str, Any]:
         "type": "array",
         "items": {"anyOf": [ID_SCHEMA, {"$ref": "#/$defs/Transition"}]},
     }]}
+    # `consulted` and `informed` take one role id, or a list of them
+    for name in ("consulted", "informed"):
+        listed = defs["Step"]["properties"][name]
+        defs["Step"]["properties"][name] = {"anyOf": [ID_SCHEMA, {
+            key: value for key, value in listed.items() if key != "default"}],
+            "default": listed.get("default", [])}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
