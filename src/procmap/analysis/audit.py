@@ -1,0 +1,191 @@
+"""The audit engine: validated workspace -> analysed processes -> audit findings.
+
+Rules (`procmap.analysis.rules`, one module per rule id) read the metrics through an
+`AuditContext` and report by element (process, step, role); the context locates the
+element in its YAML file, the engine applies configured levels and `x-ignore`
+(`procmap.pipeline.configure`). A rule may choose a finding's severity (role-overload and
+rework-loop depend on a value); a level configured in procmap.toml overrides it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics, analyse_processes
+from procmap.findings import Finding, Severity
+from procmap.rules.base import Path, Rule, ValidateContext
+
+if TYPE_CHECKING:
+    from procmap.config import Config
+    from procmap.loader.document import Document
+    from procmap.model import ProcessEntry, Role, Workspace
+    from procmap.pipeline import Validation
+
+
+@dataclass
+class AuditResult:
+    """Everything `procmap audit` reports."""
+
+    files: int
+    findings: list[Finding]  # validate and audit, configured, sorted by place
+    processes: list[ProcessAnalysis]  # the selected processes, in input order
+    workspace: Workspace
+    audit_findings: dict[str, list[Finding]] = field(default_factory=dict)  # by process
+
+    @property
+    def analysed(self) -> list[ProcessAnalysis]:
+        return [p for p in self.processes if p.metrics is not None]
+
+    def process_json(self) -> list[dict[str, Any]]:
+        """The `processes` array of `audit --format json` (rules.md)."""
+        return [{"id": p.id, "file": p.entry.file,
+                 "metrics": p.metrics.to_json() if p.metrics is not None else None}
+                for p in self.processes]
+
+
+class AuditContext(ValidateContext):
+    """What audit rules see: the analysed processes, thresholds, and located reports."""
+
+    def __init__(self, workspace: Workspace, config: Config,
+                 processes: list[ProcessAnalysis],
+                 entries: list[ProcessEntry] | None = None) -> None:
+        super().__init__(workspace)
+        self.config = config
+        self.all = processes  # the selected processes' analyses
+        self.entries = entries if entries is not None else [p.entry for p in processes]
+
+    @property
+    def analysed(self) -> Iterator[tuple[ProcessAnalysis, ProcessMetrics]]:
+        """(analysis, metrics) of every selected process that has metrics."""
+        for analysis in self.all:
+            if analysis.metrics is not None:
+                yield analysis, analysis.metrics
+
+    def threshold(self, name: str) -> float:
+        return self.config.threshold(name)
+
+    def role(self, role_id: str | None) -> Role | None:
+        if role_id is None:
+            return None
+        entry = self.workspace.roles.get(role_id)
+        return entry.role if entry is not None else None
+
+    def role_label(self, role_id: str) -> str:
+        role = self.role(role_id)
+        return role.label if role is not None else role_id
+
+    def at_step(self, rule: Rule, entry: ProcessEntry, step_id: str, message: str,
+                *field: str | int, key: bool = False, role: str | None = None,
+                cost: float | None = None, severity: Severity | None = None) -> Finding:
+        """A finding on a step, or on one of its fields (`"next", 0, "to"`)."""
+        path: Path = ("steps", self.step_index(entry, step_id), *field)
+        return self._finding(rule, entry.doc, path, key, message, entry.process.id,
+                             step_id, role, cost, severity)
+
+    def at_process(self, rule: Rule, entry: ProcessEntry, message: str, *field: str | int,
+                   key: bool = False, cost: float | None = None,
+                   severity: Severity | None = None) -> Finding:
+        """A finding on the process itself, or on one of its top-level keys (`sla`)."""
+        data = entry.doc.data
+        if not field or not isinstance(data, dict) or field[0] not in data:
+            field, key = ("id",), False
+        return self._finding(rule, entry.doc, tuple(field), key, message, entry.process.id,
+                             None, None, cost, severity)
+
+    def at_role(self, rule: Rule, entry: ProcessEntry, role_id: str, message: str, *,
+                cost: float | None = None, severity: Severity | None = None,
+                **extra: Any) -> Finding:
+        """A finding on a role's definition (in a catalog or in the process), about its
+        work in the process `entry`: its `capacity` when written, else the role."""
+        definition = self.workspace.roles.get(role_id)
+        if definition is not None:
+            path: Path = definition.path
+            if "capacity" in definition.role.model_fields_set:
+                path = (*path, "capacity")
+            doc = definition.doc
+        else:
+            path, doc = ("id",), entry.doc
+        return self._finding(rule, doc, path, False, message, entry.process.id, None,
+                             role_id, cost, severity, extra)
+
+    @staticmethod
+    def _finding(rule: Rule, doc: Document, path: Path, key: bool, message: str,
+                 process: str, step: str | None, role: str | None, cost: float | None,
+                 severity: Severity | None, extra: dict[str, Any] | None = None) -> Finding:
+        line, column = doc.locate(path, key=key)
+        return Finding(doc.path, line, column, rule.id, severity or rule.severity, message,
+                       process=process, step=step, role=role, cost_hours=cost,
+                       extra=extra or {})
+
+
+def blocked_processes(validation: Validation) -> dict[str, str]:
+    """Processes validation errors keep from being analysed, with the reason."""
+    files = {f.file for f in validation.findings if f.severity is Severity.ERROR}
+    ids = {f.process for f in validation.findings
+           if f.severity is Severity.ERROR and f.process is not None}
+    return {entry.process.id: "fix the validation errors first"
+            for entry in validation.workspace.processes
+            if entry.process.id in ids or entry.file in files}
+
+
+def run_audit(validation: Validation, config: Config, *,
+              only: Collection[str] | None = None, phase: str = "audit") -> AuditResult:
+    """Analyse the processes of a validated workspace and run the rules of `phase`
+    ("audit" for `procmap audit`, "raci" for `procmap raci`). Processes with validation
+    errors are not analysed; `only` selects processes by id."""
+    workspace = validation.workspace
+    selected = [e for e in workspace.processes if only is None or e.process.id in only]
+    processes, found = _audit(workspace, config, selected, blocked_processes(validation),
+                              phase)
+    findings = sorted([*validation.findings, *found], key=lambda f: f.sort_key)
+    return AuditResult(files=validation.files, findings=findings, processes=processes,
+                       workspace=workspace,
+                       audit_findings={p.id: p.findings for p in processes})
+
+
+def analyse_workspace(workspace: Workspace, config: Config,
+                      only: Collection[str] | None = None) -> dict[str, ProcessAnalysis]:
+    """Process id -> analysis with its audit findings, for callers that already know the
+    processes are valid (`procmap render --highlight`)."""
+    selected = [e for e in workspace.processes if only is None or e.process.id in only]
+    processes, _ = _audit(workspace, config, selected, {}, "audit")
+    return {p.id: p for p in processes}
+
+
+def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
+           blocked: dict[str, str], phase: str) -> tuple[list[ProcessAnalysis], list[Finding]]:
+    from procmap.analysis.rules import audit_rules
+    from procmap.pipeline import configure
+
+    # Many small objects and no reference cycles to collect: the cyclic garbage collector
+    # would only rescan them (the loader does the same, see MEASUREMENTS.md).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        processes = analyse_processes(workspace, selected, blocked) if phase == "audit" \
+            else []
+        context = AuditContext(workspace, config, processes, selected)
+        raw: list[Finding] = []
+        for module in audit_rules(phase):
+            if module.check is None or config.severity(module.rule.id,
+                                                       module.rule.severity) is None:
+                continue
+            raw.extend(module.check(context))
+        found = configure(raw, workspace, config)
+    finally:
+        if collecting:
+            gc.enable()
+    by_process = {p.id: p for p in processes}
+    for finding in found:
+        if finding.process in by_process:
+            by_process[finding.process].findings.append(finding)
+    return processes, found
+
+
+def by_cost(findings: Collection[Finding]) -> list[Finding]:
+    """Worst first: severity, then what the finding costs per case, then place."""
+    return sorted(findings, key=lambda f: (-int(f.severity), -(f.cost_hours or 0.0),
+                                           f.sort_key))

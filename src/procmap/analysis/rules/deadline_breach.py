@@ -1,0 +1,50 @@
+"""The longest path from the case start to a step exceeds that step's `deadline`.
+
+A `deadline` is a milestone: from the start of the case to this step done. It is
+measured on the longest start-to-step path in the forward graph (no rework taken), so a
+breach means some cases miss the milestone by design.
+
+Failing:
+
+    steps:
+      - {id: received, kind: start, next: diagnose}
+      - {id: diagnose, role: tech-support, wait: 3d, duration: 2h, next: propose}
+      - {id: propose, role: cs-agent, duration: 30m, deadline: 3d, next: done}
+      - {id: done, kind: end}
+
+Passing:
+
+    steps:
+      - {id: received, kind: start, next: diagnose}
+      - {id: diagnose, role: tech-support, wait: 2d, duration: 2h, next: propose}
+      - {id: propose, role: cs-agent, duration: 30m, deadline: 3d, next: done}
+      - {id: done, kind: end}
+"""
+
+from collections.abc import Iterator
+
+from procmap.analysis import wording
+from procmap.analysis.audit import AuditContext
+from procmap.findings import Finding, Severity
+from procmap.rules.base import Rule
+
+RULE = Rule("deadline-breach", Severity.ERROR,
+            "the longest start-to-step time exceeds the step's deadline", phase="audit")
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    for analysis, metrics in ctx.analysed:
+        for step in analysis.entry.process.steps:
+            if step.deadline is None or step.id not in metrics.longest_to:
+                continue
+            longest = metrics.longest_to[step.id]
+            if longest <= step.deadline + 1e-9:
+                continue
+            path = metrics.longest_path_to(step.id)
+            slowest = max(path, key=lambda s: metrics.step_time.get(s, 0.0))
+            yield ctx.at_step(RULE, analysis.entry, step.id, (
+                f"'{step.id}' is done {wording.hours(longest)} after the case starts on the "
+                f"longest path ({wording.path(path)}), {wording.hours(longest - step.deadline)}"
+                f" past its deadline of {wording.hours(step.deadline)}; shorten '{slowest}' "
+                f"({wording.hours(metrics.step_time[slowest])}) or move the deadline"),
+                "deadline", cost=longest - step.deadline)

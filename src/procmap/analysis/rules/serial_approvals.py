@@ -1,0 +1,62 @@
+"""Approvals one after the other that could run in parallel.
+
+Two consecutive approvals (nothing but gateways between them) make the case wait for
+both in turn. Run side by side, the case waits only for the longer one: the time saved is
+their sum minus their longest, each time a case passes both.
+
+Failing:
+
+    - id: approve-manager
+      kind: approval
+      role: cs-manager
+      wait: 45m
+      next: [{to: approve-finance, when: ok}, {to: rejected, when: no}]
+    - id: approve-finance
+      kind: approval
+      role: finance
+      wait: 45m
+      next: [{to: payout, when: ok}, {to: rejected, when: no}]
+
+Passing:
+
+    - {id: ask, kind: parallel, next: [approve-manager, approve-finance]}
+    - {id: approve-manager, kind: approval, role: cs-manager, wait: 45m, next: both}
+    - {id: approve-finance, kind: approval, role: finance, wait: 45m, next: both}
+    - {id: both, kind: parallel, next: decide}
+"""
+
+from collections.abc import Iterator
+
+from procmap.analysis import wording
+from procmap.analysis.audit import AuditContext
+from procmap.findings import Finding, Severity
+from procmap.model import Kind
+from procmap.rules.base import Rule
+
+RULE = Rule("serial-approvals", Severity.INFO,
+            "consecutive approvals that could run in parallel", phase="audit")
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    for analysis, metrics in ctx.analysed:
+        graph = analysis.graph
+        for node, step in enumerate(graph.steps):
+            visits = metrics.visits.get(step.id, 0.0)
+            if step.kind is not Kind.APPROVAL or visits <= 0:
+                continue
+            for after, share in graph.next_with_role(node).items():
+                second = graph.steps[after]
+                if second.kind is not Kind.APPROVAL or after == node or share <= 0:
+                    continue
+                first_time = metrics.step_time[step.id]
+                second_time = metrics.step_time[second.id]
+                saved = first_time + second_time - max(first_time, second_time)
+                if saved <= 0:
+                    continue
+                cost = visits * share * saved
+                yield ctx.at_step(RULE, analysis.entry, second.id, (
+                    f"'{second.id}' ({wording.hours(second_time)}) waits for "
+                    f"'{step.id}' ({wording.hours(first_time)}) to finish: running both "
+                    f"approvals in parallel saves {wording.hours(saved)} each time, "
+                    f"{wording.hours(cost)} per case; fork them with a `parallel` step"),
+                    role=second.role, cost=cost)

@@ -1,0 +1,246 @@
+"""Process (+ optional audit analysis) -> `Diagram`, the structure every renderer draws.
+
+Lanes are the roles the process's steps are drawn in (`procmap.model.lanes`), in
+workspace role order, labelled with the roles' names. Each step becomes a node with its
+kind, name, small detail lines ("30m", "wait 2h", "SLA 24h", "deadline 3d") and hover
+details (role, times, RACI, system, description, visits). Transitions become edges
+labelled "when (70%)"; loop-backs (rework) are flagged so renderers draw them against
+the flow.
+
+With `highlight=True` and an analysis (`procmap.analysis.audit.analyse_workspace`), the
+critical path's nodes and edges are marked, steps flagged by `bottleneck-step` or
+`waiting-waste` are bottlenecks, roles over the utilization warning threshold are
+overloaded lanes with a badge ("137% utilised"), and steps with findings carry a short
+badge. Strings stay raw user text: renderers escape them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from procmap.model.fields import format_hours
+from procmap.model.lanes import process_lanes, step_lanes
+from procmap.render.diagram import Diagram, Direction, Edge, Lane, Node
+
+if TYPE_CHECKING:
+    from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics
+    from procmap.findings import Finding
+    from procmap.model import ProcessEntry, Step, Workspace
+
+_BOTTLENECK_RULES = frozenset({"bottleneck-step", "waiting-waste"})
+_BADGES = {
+    "redundant-approval": "redundant approval",
+    "rubber-stamp-approval": "rubber stamp",
+    "self-approval": "self-approval",
+    "serial-approvals": "serial approvals",
+    "ping-pong-handoff": "ping-pong handoff",
+    "single-point-of-failure": "single point of failure",
+    "endless-loop": "endless loop",
+}
+_UTILIZATION_WARNING = 0.85  # lanes are flagged from here when no findings are given
+
+
+def diagram_for(entry: ProcessEntry, workspace: Workspace,
+                analysis: ProcessAnalysis | None = None, *, direction: Direction | str = "LR",
+                highlight: bool = False) -> Diagram:
+    """The diagram of one process; see the module docstring. `direction` is "LR" or
+    "TB" (anything else is drawn LR)."""
+    flow: Direction = "TB" if str(direction).upper() == "TB" else "LR"
+    process = entry.process
+    role_order = list(workspace.roles)
+    fallback = process.owner or (role_order[0] if role_order else "")
+    lanes_of = step_lanes(process, fallback)
+    metrics = analysis.metrics if analysis is not None else None
+    findings = analysis.findings if analysis is not None else []
+    marked = highlight and analysis is not None
+
+    critical_nodes: set[str] = set()
+    critical_edges: set[tuple[str, str]] = set()
+    if marked and metrics is not None:
+        critical_nodes = set(metrics.critical_path)
+        critical_edges = set(zip(metrics.critical_path, metrics.critical_path[1:],
+                                 strict=False))
+
+    lanes = []
+    for role_id in process_lanes(process, role_order):
+        definition = workspace.roles.get(role_id)
+        label = definition.role.label if definition is not None else role_id
+        overloaded, badge = False, ""
+        if marked and metrics is not None:
+            overloaded, badge = _lane_load(role_id, metrics, findings)
+        lanes.append(Lane(role_id, label, overloaded=overloaded, badge=badge))
+
+    by_step: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.step is not None:
+            by_step.setdefault(finding.step, []).append(finding)
+
+    nodes = []
+    for step in process.step_index.values():
+        step_findings = by_step.get(step.id, []) if marked else []
+        nodes.append(Node(
+            id=step.id,
+            lane=lanes_of.get(step.id, fallback),
+            kind=step.kind.value,  # type: ignore[arg-type]
+            label=step.label,
+            details=_details(step, metrics),
+            tooltip=_tooltip(step, process.owner, workspace, metrics),
+            bottleneck=any(f.rule in _BOTTLENECK_RULES for f in step_findings),
+            badge=_badge(step.id, step_findings, metrics),
+            critical=step.id in critical_nodes,
+        ))
+
+    loop_backs = _loop_backs(entry, analysis)
+    edges = []
+    known = process.step_index
+    for step in known.values():
+        seen: set[str] = set()
+        for transition in step.next:
+            if transition.to not in known or transition.to in seen:
+                continue
+            seen.add(transition.to)
+            edges.append(Edge(
+                step.id, transition.to, label=_edge_label(transition.when,
+                                                          transition.probability),
+                critical=(step.id, transition.to) in critical_edges,
+                loop_back=(step.id, transition.to) in loop_backs))
+
+    return Diagram(id=process.id, title=process.label, lanes=lanes, nodes=nodes, edges=edges,
+                   subtitle=_subtitle(entry, metrics), direction=flow,
+                   highlight=highlight,
+                   meta={k: v for k, v in (("file", entry.file), ("owner", process.owner),
+                                           ("version", process.version)) if v})
+
+
+def _details(step: Step, metrics: ProcessMetrics | None) -> tuple[str, ...]:
+    lines = []
+    duration = step.duration
+    if metrics is not None:
+        duration = metrics.step_duration.get(step.id, duration)
+    if duration > 0:
+        lines.append(format_hours(duration))
+    if step.wait > 0:
+        lines.append(f"wait {format_hours(step.wait)}")
+    if step.sla is not None:
+        lines.append(f"SLA {format_hours(step.sla)}")
+    if step.deadline is not None:
+        lines.append(f"deadline {format_hours(step.deadline)}")
+    return tuple(lines)
+
+
+def _tooltip(step: Step, owner: str | None, workspace: Workspace,
+             metrics: ProcessMetrics | None) -> tuple[tuple[str, str], ...]:
+    def label(role_id: str) -> str:
+        definition = workspace.roles.get(role_id)
+        return definition.role.label if definition is not None else role_id
+
+    pairs: list[tuple[str, str]] = []
+    if step.role:
+        pairs.append(("role", label(step.role)))
+    duration = metrics.step_duration.get(step.id, step.duration) if metrics else step.duration
+    if duration > 0:
+        pairs.append(("duration", format_hours(duration)))
+    if step.wait > 0:
+        pairs.append(("wait", format_hours(step.wait)))
+    if step.sla is not None:
+        pairs.append(("sla", format_hours(step.sla)))
+    if step.deadline is not None:
+        pairs.append(("deadline", format_hours(step.deadline)))
+    raci = _raci_text(step, owner, label)
+    if raci:
+        pairs.append(("RACI", raci))
+    if step.kind.value == "subprocess" and step.process:
+        pairs.append(("calls", step.process))
+    if step.of:
+        pairs.append(("approves", step.of))
+    if step.system:
+        pairs.append(("system", step.system))
+    if step.description:
+        pairs.append(("description", step.description))
+    if metrics is not None and step.id in metrics.visits:
+        pairs.append(("visits", f"{metrics.visits[step.id]:.3g} per case"))
+    return tuple(pairs)
+
+
+def _raci_text(step: Step, owner: str | None, label: Callable[[str], str]) -> str:
+    if not step.role and not (step.accountable or step.consulted or step.informed):
+        return ""
+    parts = []
+    if step.role:
+        parts.append(f"R: {label(step.role)}")
+    accountable = step.accountable or owner or step.role
+    if accountable:
+        parts.append(f"A: {label(accountable)}")
+    if step.consulted:
+        parts.append("C: " + ", ".join(label(r) for r in step.consulted))
+    if step.informed:
+        parts.append("I: " + ", ".join(label(r) for r in step.informed))
+    return " · ".join(parts)
+
+
+def _edge_label(when: str | None, probability: float | None) -> str:
+    share = f"{probability * 100:.3g}%" if probability is not None else ""
+    if when and share:
+        return f"{when} ({share})"
+    return when or share
+
+
+def _lane_load(role_id: str, metrics: ProcessMetrics, findings: list[Finding]
+               ) -> tuple[bool, str]:
+    utilization = metrics.utilization.get(role_id)
+    flagged = any(f.rule == "role-overload" and f.role == role_id for f in findings)
+    if utilization is None:
+        return False, ""
+    if flagged or (utilization >= _UTILIZATION_WARNING and not findings):
+        return True, f"{utilization * 100:.0f}% utilised"
+    return False, ""
+
+
+def _badge(step_id: str, findings: list[Finding], metrics: ProcessMetrics | None) -> str:
+    texts: list[str] = []
+    for finding in sorted(findings, key=lambda f: (-int(f.severity), -(f.cost_hours or 0))):
+        text = _badge_text(step_id, finding, metrics)
+        if text and text not in texts:
+            texts.append(text)
+    return " · ".join(texts[:2])
+
+
+def _badge_text(step_id: str, finding: Finding, metrics: ProcessMetrics | None) -> str:
+    rule = finding.rule
+    if metrics is not None:
+        lead_time = metrics.expected_lead_time_hours
+        if rule == "bottleneck-step" and lead_time > 0:
+            share = metrics.expected_hours.get(step_id, 0.0) / lead_time
+            return f"{share * 100:.0f}% of lead time"
+        if rule == "waiting-waste":
+            time = metrics.step_time.get(step_id, 0.0)
+            wait = time - metrics.step_duration.get(step_id, 0.0)
+            return f"waiting {wait / time * 100:.0f}%" if time > 0 else "waiting"
+        if rule == "rework-loop":
+            for loop in metrics.loops:
+                if loop.source == step_id:
+                    return f"rework ×{loop.repetitions:.2g}"
+    if rule in ("deadline-breach", "process-sla-breach") and finding.cost_hours:
+        return f"{format_hours(finding.cost_hours)} late"
+    return _BADGES.get(rule, "")
+
+
+def _subtitle(entry: ProcessEntry, metrics: ProcessMetrics | None) -> str:
+    parts = []
+    if entry.process.sla is not None:
+        parts.append(f"SLA {format_hours(entry.process.sla)}")
+    if metrics is not None:
+        parts.append(f"expected lead time {format_hours(metrics.expected_lead_time_hours)}")
+        parts.append(f"worst {format_hours(metrics.worst_lead_time_hours)}")
+    return " · ".join(parts)
+
+
+def _loop_backs(entry: ProcessEntry, analysis: ProcessAnalysis | None) -> set[tuple[str, str]]:
+    if analysis is not None:
+        graph = analysis.graph
+    else:
+        from procmap.analysis.graph import build_graph
+
+        graph = build_graph(entry.process, full=False)
+    return {(graph.ids[s], graph.ids[t]) for s, t in graph.loop_backs}
