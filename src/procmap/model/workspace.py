@@ -59,6 +59,7 @@ class Workspace:
     catalogs: list[tuple[Catalog, Document]] = field(default_factory=list)
     role_definitions: list[RoleEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    explicit: frozenset[str] = frozenset()  # files named one by one, not found by a scan
 
     @cached_property
     def roles(self) -> dict[str, RoleEntry]:
@@ -86,7 +87,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
     `explicit` names files the user listed one by one: those must be procmap files,
     while files found by scanning a directory are skipped when they are not.
     """
-    workspace = Workspace(documents=[])
+    workspace = Workspace(documents=[], explicit=explicit)
     for doc in documents:
         workspace.findings.extend(doc.findings)
         if doc.data is None and doc.findings:  # the loader refused it: nothing to check

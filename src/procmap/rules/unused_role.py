@@ -2,6 +2,10 @@
 
 An unused role is a lane nobody works in: usually a renamed role left behind, or a
 step that names the wrong role. (Being someone's `reports_to` does not count as use.)
+A role catalog serves the whole repository, so its roles are checked when the catalog
+is found by scanning a directory (`procmap validate .`), not when it is named next to
+a few process files (`procmap audit refund.yaml roles.yaml`); a process's own roles
+are always checked.
 
 Failing:
 
@@ -37,6 +41,8 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
             used.update(step.consulted)
             used.update(step.informed)
     for role_id, definition in ctx.workspace.roles.items():
+        if definition.in_catalog and definition.doc.path in ctx.workspace.explicit:
+            continue  # a catalog named next to some processes serves others we cannot see
         if role_id not in used:
             yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (
                 f"role '{role_id}' is not used by any step, owner or RACI entry: remove it, "
