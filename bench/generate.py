@@ -28,7 +28,7 @@ def process(process_id: str, steps: int, seed: int, roles: int = 20) -> str:
     """A process of about `steps` steps (blocks of 10: tasks, decision, approval, fork)."""
     rng = random.Random(seed)
     lanes = ROLES[:roles]
-    out = [f"procmap: 1", f"id: {process_id}", f"name: 流程 {process_id}",
+    out = ["procmap: 1", f"id: {process_id}", f"name: 流程 {process_id}",
            "owner: role-00", "sla: 30d", "demand: 5/d", "steps:",
            "  - id: s0", "    name: 开始", "    kind: start", "    next: b0-t0"]
     blocks = max(1, round((steps - 2) / 10))

@@ -348,6 +348,7 @@ class _EventConverter:
                     raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
                 value = self._scalar(event)
                 if event.anchor is not None:
+                    self._new_anchor(event)
                     self.anchors[event.anchor] = (value, 1)
                 if stack and stack[-1].key is None and type(stack[-1].value) is dict:
                     self._key(stack[-1], event, value)
@@ -363,6 +364,7 @@ class _EventConverter:
                     raise self._refuse(event.start_mark, "schema",
                                        "a key must be plain text, not a list or mapping")
                 if event.anchor is not None:
+                    self._new_anchor(event)
                     self.anchors[event.anchor] = _IN_PROGRESS
                 container: Any = {} if kind is MappingStartEvent else []
                 stack.append(_Frame(container, event.anchor, event.start_mark))
@@ -429,6 +431,14 @@ class _EventConverter:
                     parent.duplicate = False
                 else:
                     parent.value[key] = value
+
+    def _new_anchor(self, event: Any) -> None:
+        # YAML 1.2 lets a later anchor shadow an earlier one, but PyYAML's composer (which
+        # `Document.locate` uses) refuses it, and a reused name is a trap for readers
+        if event.anchor in self.anchors:
+            raise self._refuse(event.start_mark, "yaml-alias", (
+                f"the anchor &{event.anchor} is defined twice: give each anchor its own "
+                "name"))
 
     def _key(self, frame: _Frame, event: Any, value: Any) -> None:
         name = event.value  # keys are text as written: `1:` is the key "1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -173,7 +174,8 @@ def _without_bad_keys(exc: ValidationError, data: dict[str, Any], root: str
     candidate = copy.deepcopy(data)
     for _attempt in range(3):
         for error in exc.errors(include_url=False):
-            loc = _strip_internal(tuple(p for p in error["loc"] if isinstance(p, (str, int))))
+            loc = _strip_internal(tuple(p for p in error["loc"] if isinstance(p, (str, int))),
+                                  error["type"])
             last = max((i for i, part in enumerate(loc) if isinstance(part, str)), default=-1)
             if last < 0:
                 return None
@@ -202,7 +204,7 @@ def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Fin
     seen: set[tuple[Path, str]] = set()
     for error in exc.errors(include_url=False):
         loc: Path = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
-        loc = _strip_internal(loc)
+        loc = _strip_internal(loc, error["type"])
         if (loc, error["type"]) in seen:
             continue
         seen.add((loc, error["type"]))
@@ -212,10 +214,16 @@ def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Fin
     return findings
 
 
-def _strip_internal(loc: Path) -> Path:
-    """pydantic adds validator names to some locations ('function-before[...]'). (A key
-    `extensions` is the user's: an unknown key, reported as such.)"""
-    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+def _strip_internal(loc: Path, error_type: str) -> Path:
+    """pydantic adds validator names to some locations ('function-before[...]'). The
+    unknown key of an `extra_forbidden` error is the user's, whatever it looks like
+    (`a[b]`, `extensions`): it stays."""
+    keep = len(loc) - 1 if error_type == "extra_forbidden" else len(loc)
+    return tuple(p for i, p in enumerate(loc)
+                 if i >= keep or not (isinstance(p, str) and _INTERNAL.fullmatch(p)))
+
+
+_INTERNAL = re.compile(r"[a-z][a-z-]*\[.*\]", re.S)
 
 
 def _object_at(root: str, loc: Path) -> str:
