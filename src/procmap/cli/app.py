@@ -14,7 +14,7 @@ from procmap.cli.validate import validate
 app = typer.Typer(
     name="procmap",
     help="Business processes as code: validate, audit and draw process files.\n\n"
-         "Start with `procmap init demo` then `procmap validate demo`.",
+         "Example: procmap init demo && procmap validate demo && procmap audit demo",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,

@@ -105,7 +105,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
             line, column = doc.locate(("procmap",))
             workspace.findings.append(Finding(
                 doc.path, line, column, "schema", Severity.ERROR,
-                f"unsupported format version {data.get('procmap')!r}: this procmap reads "
+                f"unsupported format version {_shown(data.get('procmap'))}: this procmap reads "
                 "format 1 (`procmap: 1`)"))
             continue
         if doc.has_extensions:
@@ -285,6 +285,15 @@ def _unknown_key(key: str, owner: str) -> str:
     hint = f" (did you mean `{guess}`?)" if guess else ""
     return (f"unknown key `{key}` in {_article(owner)} {owner}{hint}; known keys: "
             f"{', '.join(sorted(known))}; custom data goes under keys starting with `x-`")
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as a user would write it: true, null, '2'."""
+    if value is None:
+        return "null (empty)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
 
 
 def _article(word: str) -> str:
