@@ -4,30 +4,10 @@ from __future__ import annotations
 
 import random
 
-import networkx as nx
 import pytest
 from audit_helpers import analysis_of, process
-from hypothesis import given
-from hypothesis import strategies as st
 
-from procmap.analysis.graph import immediate_dominators
 from procmap.analysis.linear import SingularSystem, solve
-
-
-@given(st.integers(1, 25), st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)),
-                                    max_size=80))
-def test_dominators_match_networkx(count: int, pairs: list[tuple[int, int]]) -> None:
-    successors: list[list[int]] = [[] for _ in range(count)]
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(count))
-    for a, b in pairs:
-        a, b = a % count, b % count
-        if b not in successors[a]:
-            successors[a].append(b)
-            graph.add_edge(a, b)
-    expected = dict(nx.immediate_dominators(graph, 0))
-    expected.pop(0, None)  # 3.4 maps the start to itself, 3.6 leaves it out
-    assert immediate_dominators(successors, 0) == expected
 
 
 def test_solver_matches_a_dense_solution() -> None:
@@ -84,3 +64,27 @@ def test_a_parallel_step_that_merges_exclusive_branches_is_a_plain_merge() -> No
     assert metrics is not None
     assert metrics.visits["m"] == pytest.approx(1)
     assert metrics.expected_lead_time_hours == pytest.approx(2)
+
+
+def test_the_flow_graph_is_a_networkx_graph_on_step_numbers() -> None:
+    import networkx as nx
+
+    graph = analysis_of(process("""
+        - {id: s, kind: start, next: front}
+        - id: back
+          kind: decision
+          next:
+            - {to: front, probability: 0.25}
+            - {to: e, probability: 0.75}
+        - {id: front, role: a, next: back}
+        - {id: e, kind: end}
+    """)).graph
+    assert isinstance(graph.flow, nx.DiGraph)
+    assert list(graph.flow.nodes) == [0, 1, 2, 3]  # file order, no virtual sink left over
+    assert sorted(graph.flow.edges(data="weight")) == [
+        (0, 2, 1.0), (1, 2, 0.25), (1, 3, 0.75), (2, 1, 1.0)]
+    ids = graph.ids
+    # the loop is entered at `front`, written after `back`: the depth-first loop-back
+    assert {(ids[s], ids[t]) for s, t in graph.loop_backs} == {("back", "front")}
+    assert [ids[n] for n in graph.order] == ["s", "front", "back", "e"]
+    assert [ids[n] for n in graph.end_dominators] == ["s", "front", "back", "e"]

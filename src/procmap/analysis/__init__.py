@@ -11,6 +11,7 @@
 - `procmap.analysis.raci`: the responsibility matrix of `procmap raci`;
 - `procmap.analysis.wording`: how findings write hours and shares.
 
-networkx is not needed on this path (the graph algorithms work on integers, for speed);
-`ProcessGraph.digraph` builds a networkx graph for callers who want one.
+Each process is a networkx DiGraph (`ProcessGraph.flow`, integer nodes in file order);
+loops, the forward order and dominators come from networkx. networkx is imported inside
+the functions that use it, so `procmap validate` never loads it.
 """

@@ -1,7 +1,12 @@
 """A process as a graph: flow weights, loops, the forward graph, dominators, fork/join.
 
 Steps are numbered in file order (the first definition of an id; transitions to unknown
-steps are left out, validate reports them), so the algorithms work on small integers.
+steps are left out, validate reports them). `build_graph` makes each process a networkx
+`DiGraph` on those numbers (`ProcessGraph.flow`, edge attribute `weight`) and runs the
+graph algorithms on it with networkx; the metrics' hot loops read the same edges from
+plain lists (`successors`, `predecessors`, `forward_successors`). networkx is imported
+when the first graph is built, never at import time: `validate` imports this module
+(through the rule catalog) and must start fast.
 
 - **Flow weights**: an exclusive choice (a `decision` or `approval` with several
   transitions) sends each transition its probability (equal shares when none is given,
@@ -10,7 +15,8 @@ steps are left out, validate reports them), so the algorithms work on small inte
   transitions) sends a token down every transition (weight 1).
 - **Loop-backs** (rules.md): inside each strongly connected set of steps, a transition
   to a step written earlier in the file (or to itself). Without them the graph is
-  acyclic: the *forward graph*. A loop entered in the middle (its first step in the file
+  acyclic: the *forward graph*, ordered topologically with the earlier step in the
+  file first among ready steps. A loop entered in the middle (its first step in the file
   is reached only through a loop-back) would leave steps unreachable in the forward
   graph; for such a loop, and only for it, the loop-backs are the back edges of a
   depth-first search from where the loop is entered, in file order.
@@ -19,15 +25,18 @@ steps are left out, validate reports them), so the algorithms work on small inte
   and from which at least two different branches arrive at it directly. A join with no
   such fork merges exclusive branches and is treated as a plain merge.
 - **Dominators of the ends**: steps every case passes (single-point-of-failure): the
-  dominators of a virtual sink after every end (Cooper-Harvey-Kennedy, on integers; the
-  networkx graph is only built when a caller asks for `digraph`).
+  dominators of a virtual sink after every end.
+
+networkx functions used: `strongly_connected_components` and `condensation` (loops),
+`bfs_layers` and `dfs_labeled_edges` (loop-backs), `lexicographical_topological_sort`
+(forward order), `immediate_dominators`, `descendants` (reachable steps) and
+`relabel_nodes` (`digraph`, on step ids).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -56,6 +65,7 @@ class ProcessGraph:
     is_fork: list[bool]
     entry: int | None
     ends: list[int]
+    flow: nx.DiGraph  # nodes 0..n-1 in file order, edge attribute `weight`
     loop_backs: set[tuple[int, int]] = field(default_factory=set)
     forward_successors: list[list[int]] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # topological order of the forward graph
@@ -107,38 +117,32 @@ class ProcessGraph:
     @cached_property
     def reachable(self) -> frozenset[int]:
         """Steps a case can reach from the start (with any probability)."""
+        import networkx as nx
+
         if self.entry is None:
             return frozenset()
-        seen = {self.entry}
-        queue = deque(seen)
-        while queue:
-            node = queue.popleft()
-            for target, _ in self.successors[node]:
-                if target not in seen:
-                    seen.add(target)
-                    queue.append(target)
-        return frozenset(seen)
+        return frozenset(nx.descendants(self.flow, self.entry) | {self.entry})
 
     @cached_property
     def digraph(self) -> nx.DiGraph:
-        """The process as a networkx DiGraph on step ids, for callers who want one:
-        edge attributes `weight` (probability, or 1 for parallel) and `loop_back`."""
+        """`flow` relabelled with step ids (a copy), for callers who want names: node
+        attributes `kind` and `role`, edge attributes `weight` (probability, or 1 for
+        parallel) and `loop_back`."""
         import networkx as nx
 
-        graph = nx.DiGraph()
-        for number, step_id in enumerate(self.ids):
-            graph.add_node(step_id, kind=self.steps[number].kind.value,
-                           role=self.steps[number].role)
-        for source, targets in enumerate(self.successors):
-            for target, weight in targets:
-                graph.add_edge(self.ids[source], self.ids[target], weight=weight,
-                               loop_back=(source, target) in self.loop_backs)
+        graph = nx.relabel_nodes(self.flow, dict(enumerate(self.ids)), copy=True)
+        for step_id, step in zip(self.ids, self.steps, strict=True):
+            graph.nodes[step_id].update(kind=step.kind.value, role=step.role)
+        for source, target, data in graph.edges(data=True):
+            data["loop_back"] = (self.index[source], self.index[target]) in self.loop_backs
         return graph
 
 
 def build_graph(process: Process, *, full: bool = True) -> ProcessGraph:
     """Number the steps, weigh the transitions and find loops, dominators and joins
     (`full=False`: loops and the forward graph only)."""
+    import networkx as nx
+
     steps = list(process.step_index.values())
     ids = [step.id for step in steps]
     index = {step_id: number for number, step_id in enumerate(ids)}
@@ -152,16 +156,22 @@ def build_graph(process: Process, *, full: bool = True) -> ProcessGraph:
     for source, targets in enumerate(successors):
         for target, weight in targets:
             predecessors[target].append((source, weight))
+    flow = nx.DiGraph()
+    flow.add_nodes_from(range(len(ids)))
+    flow.add_weighted_edges_from((source, target, weight)
+                                 for source, targets in enumerate(successors)
+                                 for target, weight in targets)
     entry = next((n for n, s in enumerate(steps) if s.kind is Kind.START), 0 if ids else None)
     graph = ProcessGraph(process=process, ids=ids, steps=steps, index=index,
                          successors=successors, predecessors=predecessors, is_fork=is_fork,
                          entry=entry,
-                         ends=[n for n, s in enumerate(steps) if s.kind is Kind.END])
+                         ends=[n for n, s in enumerate(steps) if s.kind is Kind.END],
+                         flow=flow)
     if not ids:
         return graph
     _strongly_connected(graph)
-    _loop_backs(graph)
-    _forward_order(graph)
+    forward = _loop_backs(graph)
+    _forward_order(graph, forward)
     if full:
         _dominators(graph)
         _match_joins(graph)
@@ -190,73 +200,50 @@ def _flow(step: Step, index: dict[str, int]) -> tuple[list[tuple[int, float]], b
 
 
 def _strongly_connected(graph: ProcessGraph) -> None:
-    """Tarjan's algorithm, iterative; components come out in reverse flow order."""
-    count = len(graph.ids)
-    number = [-1] * count
-    low = [0] * count
-    on_stack = [False] * count
-    stack: list[int] = []
-    component = [-1] * count
-    found: list[list[int]] = []
-    counter = 0
-    for root in range(count):
-        if number[root] != -1:
-            continue
-        work: list[tuple[int, Iterator[tuple[int, float]]]] = [
-            (root, iter(graph.successors[root]))]
-        number[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child, _ in children:
-                if number[child] == -1:
-                    number[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack[child] = True
-                    work.append((child, iter(graph.successors[child])))
-                    advanced = True
-                    break
-                if on_stack[child]:
-                    low[node] = min(low[node], number[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == number[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    component[member] = len(found)
-                    members.append(member)
-                    if member == node:
-                        break
-                found.append(members)
-    # Tarjan emits sinks first; renumber so that components are in flow order
-    total = len(found)
-    graph.component = [total - 1 - c for c in component]
-    graph.components = [sorted(members) for members in reversed(found)]
-    graph.cyclic = [len(members) > 1 or any(t == members[0] for t, _ in
-                                             graph.successors[members[0]])
+    import networkx as nx
+
+    # the sets in flow order: a topological order of the condensation, ties broken by
+    # file order (networkx does not promise any order of strongly_connected_components)
+    found = list(nx.strongly_connected_components(graph.flow))
+    condensed = nx.condensation(graph.flow, scc=found)
+    first = {c: min(found[c]) for c in condensed}
+    order = nx.lexicographical_topological_sort(condensed, key=first.__getitem__)
+    graph.components = [sorted(found[c]) for c in order]
+    graph.component = [0] * len(graph.ids)
+    for c, members in enumerate(graph.components):
+        for member in members:
+            graph.component[member] = c
+    graph.cyclic = [len(members) > 1 or graph.flow.has_edge(members[0], members[0])
                     for members in graph.components]
 
 
-def _loop_backs(graph: ProcessGraph) -> None:
+def _loop_backs(graph: ProcessGraph) -> nx.DiGraph:
+    """Set `graph.loop_backs`; returns the forward graph (`flow` without them)."""
+    import networkx as nx
+
     component = graph.component
+    written_back: dict[int, set[tuple[int, int]]] = {}  # loop -> its transitions back
     for c, members in enumerate(graph.components):
-        if not graph.cyclic[c]:
-            continue
-        backs = {(s, t) for s in members for t, _ in graph.successors[s]
-                 if component[t] == c and t <= s}
-        if not _covers(graph, members, backs):
+        if graph.cyclic[c]:
+            written_back[c] = {(s, t) for s in members for t, _ in graph.successors[s]
+                               if component[t] == c and t <= s}
+    backward = set().union(*written_back.values())
+    forward = nx.DiGraph()
+    forward.add_nodes_from(graph.flow)
+    forward.add_edges_from((s, t) for s, targets in enumerate(graph.successors)
+                           for t, _ in targets if (s, t) not in backward)
+    # Whether each loop's steps are reached from its entries: one search from all entries
+    # of all loops will do, as a path that leaves a loop never comes back to it.
+    entries = [n for c in written_back for n in _loop_entries(graph, graph.components[c])]
+    reached = {node for layer in nx.bfs_layers(forward, entries) for node in layer}
+    for c, backs in written_back.items():
+        members = graph.components[c]
+        if not reached.issuperset(members):  # entered in the middle
+            forward.add_edges_from(backs)
             backs = _depth_first_back_edges(graph, members)
+            forward.remove_edges_from(backs)
         graph.loop_backs |= backs
+    return forward
 
 
 def _loop_entries(graph: ProcessGraph, members: list[int]) -> list[int]:
@@ -266,86 +253,62 @@ def _loop_entries(graph: ProcessGraph, members: list[int]) -> list[int]:
     return entries or members[:1]
 
 
-def _covers(graph: ProcessGraph, members: list[int], backs: set[tuple[int, int]]) -> bool:
-    """Whether every step of the loop is reachable from its entries without loop-backs."""
-    inside = set(members)
-    seen = set(_loop_entries(graph, members))
-    queue = deque(seen)
-    while queue:
-        node = queue.popleft()
-        for target, _ in graph.successors[node]:
-            if target in inside and target not in seen and (node, target) not in backs:
-                seen.add(target)
-                queue.append(target)
-    return len(seen) == len(inside)
-
-
 def _depth_first_back_edges(graph: ProcessGraph, members: list[int]) -> set[tuple[int, int]]:
+    """The back edges (to a step on the search path) of a depth-first search of the loop
+    from its entries, then from any step not reached yet, in file order."""
+    import networkx as nx
+
     inside = set(members)
-    state: dict[int, int] = {}  # 1: on the path, 2: finished
+    loop = nx.DiGraph()
+    loop.add_nodes_from(_loop_entries(graph, members))  # the search starts from the nodes
+    loop.add_nodes_from(members)  # in the order they were added
+    loop.add_edges_from((s, t) for s in members for t, _ in graph.successors[s]
+                        if t in inside)
+    path: set[int] = set()
     backs: set[tuple[int, int]] = set()
-    for root in _loop_entries(graph, members) + members:
-        if root in state:
-            continue
-        state[root] = 1
-        work = [(root, iter(graph.successors[root]))]
-        while work:
-            node, children = work[-1]
-            for child, _ in children:
-                if child not in inside:
-                    continue
-                if state.get(child) == 1:
-                    backs.add((node, child))
-                elif child not in state:
-                    state[child] = 1
-                    work.append((child, iter(graph.successors[child])))
-                    break
-            else:
-                state[node] = 2
-                work.pop()
+    for source, target, label in nx.dfs_labeled_edges(loop):
+        if label == "forward":
+            path.add(target)
+        elif label == "reverse":
+            path.discard(target)
+        elif label == "nontree" and target in path:
+            backs.add((source, target))
     return backs
 
 
-def _forward_order(graph: ProcessGraph) -> None:
-    """Kahn's algorithm on the forward graph, earliest step in the file first."""
+def _forward_order(graph: ProcessGraph, forward: nx.DiGraph) -> None:
+    import networkx as nx
+
     count = len(graph.ids)
-    forward: list[list[int]] = [[t for t, _ in graph.successors[s]
+    graph.forward_successors = [[t for t, _ in graph.successors[s]
                                  if (s, t) not in graph.loop_backs] for s in range(count)]
-    indegree = [0] * count
-    for targets in forward:
-        for target in targets:
-            indegree[target] += 1
-    ready = [n for n in range(count) if indegree[n] == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        node = heapq.heappop(ready)
-        order.append(node)
-        for target in forward[node]:
-            indegree[target] -= 1
-            if indegree[target] == 0:
-                heapq.heappush(ready, target)
-    graph.forward_successors = forward
-    graph.order = order
+    # steps are numbered in file order: among ready steps, the earliest in the file first
+    graph.order = list(nx.lexicographical_topological_sort(forward))
     graph.position = [0] * count
-    for place, node in enumerate(order):
+    for place, node in enumerate(graph.order):
         graph.position[node] = place
     position = graph.position
-    for members in graph.components:  # Tarjan's order of the components is kept: it is
+    for members in graph.components:  # the order of the components is kept: it is
         members.sort(key=lambda n: position[n])  # topological, sorting by first is not
 
 
 def _dominators(graph: ProcessGraph) -> None:
+    import networkx as nx
+
     if graph.entry is None:
         return
-    count = len(graph.ids)
-    sink = count  # a virtual step after every end: its dominators are the ends' common ones
-    successors: list[list[int]] = [[t for t, _ in targets] for targets in graph.successors]
-    successors.append([])
+    # a virtual step after every end, whose dominators are the steps common to all ends;
+    # it is in `flow` only for the search
+    sink = len(graph.ids)
     reached_ends = [e for e in graph.ends if e in graph.reachable]
-    for end in reached_ends:
-        successors[end].append(sink)
-    idom = immediate_dominators(successors, graph.entry)
+    flow = graph.flow
+    flow.add_edges_from((end, sink) for end in reached_ends)
+    try:
+        idom: dict[int, int] = nx.immediate_dominators(flow, graph.entry)
+    finally:
+        if sink in flow:
+            flow.remove_node(sink)
+    idom.pop(graph.entry, None)  # networkx 3.4 maps the start to itself, 3.6 leaves it out
     chain: list[int] = []
     if reached_ends:
         node = idom.get(sink)
@@ -355,60 +318,6 @@ def _dominators(graph: ProcessGraph) -> None:
     idom.pop(sink, None)
     graph.idom = idom
     graph.end_dominators = sorted(chain, key=lambda n: graph.position[n])
-
-
-def immediate_dominators(successors: list[list[int]], entry: int) -> dict[int, int]:
-    """Node -> immediate dominator, for every node reachable from `entry` except `entry`.
-
-    Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm" (2001): iterate over
-    the reverse postorder until nothing changes; two or three rounds on process graphs.
-    The same result as networkx's `immediate_dominators` (which maps the start to itself
-    in 3.4 and omits it in 3.6; we omit it), without building a networkx graph.
-    """
-    postorder: list[int] = []
-    number: dict[int, int] = {}
-    visited = {entry}
-    work = [(entry, iter(successors[entry]))]
-    while work:
-        node, children = work[-1]
-        for child in children:
-            if child not in visited:
-                visited.add(child)
-                work.append((child, iter(successors[child])))
-                break
-        else:
-            work.pop()
-            number[node] = len(postorder)
-            postorder.append(node)
-    predecessors: dict[int, list[int]] = {node: [] for node in postorder}
-    for node in postorder:
-        for child in successors[node]:
-            predecessors[child].append(node)
-    idom: dict[int, int] = {entry: entry}
-    ordered = postorder[-2::-1]  # reverse postorder without the entry
-    changed = True
-    while changed:
-        changed = False
-        for node in ordered:
-            new: int | None = None
-            for pred in predecessors[node]:
-                if pred not in idom:
-                    continue
-                if new is None:
-                    new = pred
-                    continue
-                a, b = pred, new
-                while a != b:
-                    while number[a] < number[b]:
-                        a = idom[a]
-                    while number[b] < number[a]:
-                        b = idom[b]
-                new = a
-            if new is not None and idom.get(node) != new:
-                idom[node] = new
-                changed = True
-    del idom[entry]
-    return idom
 
 
 def _match_joins(graph: ProcessGraph) -> None:
