@@ -52,6 +52,7 @@ class _Node(BaseModel):
     """Common behaviour: unknown keys are errors, `x-` keys are kept as extensions."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True,
+                              regex_engine="python-re",
                               json_schema_extra={"patternProperties": {"^x-": {}}})
 
     extensions: SkipJsonSchema[dict[str, Any]] = Field(
