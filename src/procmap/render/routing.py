@@ -376,14 +376,14 @@ def _place_label(route: int, points: Sequence[Point], size: Size, shared: set[in
                  index: _RectIndex) -> Point:
     """Beside a leg, clear of nodes, other labels and other edges; else on the line."""
     candidates = _label_candidates(points, size, shared)
-    for legs in (True, False):  # second round: may sit over another edge (masks it)
+    for avoid_edges in (True, False):  # second round: may sit over another edge (masks it)
         for candidate in candidates:
             rect = Rect.around(candidate, size)
-            if index.free(rect, route, 2.0, legs=legs):
+            if index.free(rect, route, 2.0, legs=avoid_edges):
                 index.add(rect)
                 return candidate
-    legs = [leg for k, leg in enumerate(pairwise(points)) if k not in shared]
-    (x0, y0), (x1, y1) = max(legs or list(pairwise(points)), key=_length)
+    own = [leg for k, leg in enumerate(pairwise(points)) if k not in shared]
+    (x0, y0), (x1, y1) = max(own or list(pairwise(points)), key=_length)
     center = ((x0 + x1) / 2, (y0 + y1) / 2)  # on the line; its background masks it
     index.add(Rect.around(center, size))
     return center
