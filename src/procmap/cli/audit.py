@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from procmap.cli.common import exit_code, fail, load_config
+from procmap.cli.common import exit_code, fail, validated
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -49,10 +49,7 @@ def audit(
     import gc
 
     from procmap.analysis.audit import run_audit
-    from procmap.config import Config
     from procmap.findings import Severity
-    from procmap.loader import InputError
-    from procmap.pipeline import validate_paths
     from procmap.report import resolve_format
 
     # A short-lived process that builds a large, acyclic heap (YAML, models, graphs): the
@@ -62,12 +59,7 @@ def audit(
         fail(f"unknown format '{fmt}': use one of {', '.join(AUDIT_FORMATS)}")
     if fail_on not in FAIL_ON:
         fail(f"unknown --fail-on '{fail_on}': use one of {', '.join(FAIL_ON)}")
-    settings = load_config(config)
-    assert isinstance(settings, Config)
-    try:
-        validation = validate_paths(paths or ["."], settings)
-    except InputError as exc:
-        fail(str(exc))
+    validation, settings = validated(paths, config)
     if process:
         known = {e.process.id for e in validation.workspace.processes}
         missing = [p for p in process if p not in known]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -48,6 +48,21 @@ def load_config(path: str | None) -> object:
     try:
         return load(path, known_rules=rule_ids())
     except ConfigError as exc:
+        fail(str(exc))
+
+
+def validated(paths: Sequence[str] | None, config_path: str | None) -> tuple[Any, Any]:
+    """(validation, config) for PATH arguments: what every checking command starts with.
+    A bad configuration or an unreadable path ends the command with exit code 2."""
+    from procmap.config import Config
+    from procmap.loader import InputError
+    from procmap.pipeline import validate_paths
+
+    settings = load_config(config_path)
+    assert isinstance(settings, Config)
+    try:
+        return validate_paths(list(paths or ["."]), settings), settings
+    except InputError as exc:
         fail(str(exc))
 
 

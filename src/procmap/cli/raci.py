@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from procmap.cli.common import emit, exit_code, fail, load_config
+from procmap.cli.common import emit, exit_code, fail, validated
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,21 +41,13 @@ def raci(
 
     from procmap.analysis.audit import run_audit
     from procmap.analysis.raci import build_matrices, to_csv, to_json, to_text
-    from procmap.config import Config
     from procmap.findings import Severity
-    from procmap.loader import InputError
-    from procmap.pipeline import validate_paths
 
     if fmt not in RACI_FORMATS:
         fail(f"unknown format '{fmt}': use one of {', '.join(RACI_FORMATS)}")
     if fail_on not in FAIL_ON:
         fail(f"unknown --fail-on '{fail_on}': use one of {', '.join(FAIL_ON)}")
-    settings = load_config(config)
-    assert isinstance(settings, Config)
-    try:
-        validation = validate_paths(paths or ["."], settings)
-    except InputError as exc:
-        fail(str(exc))
+    validation, settings = validated(paths, config)
     known = {e.process.id for e in validation.workspace.processes}
     if process and (missing := [p for p in process if p not in known]):
         fail(f"no process '{missing[0]}' in the files given")

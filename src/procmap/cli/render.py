@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import EXIT_FINDINGS, fail, load_config
+from procmap.cli.common import EXIT_FINDINGS, fail, validated
 
 FORMATS = ("svg", "png", "pdf", "dot", "mmd", "bpmn", "html")
 NEEDS_GRAPHVIZ = frozenset({"svg", "png", "pdf", "html"})
@@ -36,9 +36,6 @@ def render(
 
     Example: procmap render examples -o out/ --format svg --highlight
     """
-    from procmap.config import Config
-    from procmap.loader import InputError
-    from procmap.pipeline import validate_paths
 
     direction = direction.upper()
     if direction not in ("LR", "TB"):
@@ -55,12 +52,7 @@ def render(
                  "install it (Debian/Ubuntu: sudo apt-get install graphviz fonts-noto-cjk; "
                  "macOS: brew install graphviz), or render to dot, mmd or bpmn; "
                  "`procmap doctor` checks the set-up")
-    settings = load_config(config)
-    assert isinstance(settings, Config)
-    try:
-        validation = validate_paths(paths, settings)
-    except InputError as exc:
-        fail(str(exc))
+    validation, settings = validated(paths, config)
     from procmap.render.pipeline import RenderJob, drawable_processes, run_jobs
 
     entries, blocked = drawable_processes(validation, process)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import exit_code, fail, load_config, print_findings
+from procmap.cli.common import exit_code, fail, print_findings, validated
 
 FormatOption = Annotated[str, typer.Option(
     "--format", "-f", help="auto | text | json | github | sarif (auto: github inside GitHub "
@@ -31,20 +31,12 @@ def validate(
 
     Example: procmap validate processes/ --format github
     """
-    from procmap.config import Config
     from procmap.findings import Severity
-    from procmap.loader import InputError
-    from procmap.pipeline import validate_paths
     from procmap.report import FINDING_FORMATS
 
     if fmt not in FINDING_FORMATS:
         fail(f"unknown format '{fmt}': use one of {', '.join(FINDING_FORMATS)}")
-    settings = load_config(config)
-    assert isinstance(settings, Config)
-    try:
-        result = validate_paths(paths or ["."], settings)
-    except InputError as exc:
-        fail(str(exc))
+    result, _settings = validated(paths, config)
     if result.files == 0:
         import sys
 
