@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from procmap.cli.common import exit_code, fail, validated
+from procmap.cli.common import (
+    ConfigOption,
+    FailOnOption,
+    PathsArgument,
+    ProcessOption,
+    exit_code,
+    fail,
+    validated,
+)
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -20,20 +28,15 @@ MAX_DIAGRAM_STEPS = 300
 
 
 def audit(
-    paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, directories (scanned recursively) or - for stdin [default: .]")] = None,
+    paths: PathsArgument = None,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="auto | text | json | markdown | html | github | sarif "
         "(auto: github inside GitHub Actions, text elsewhere)")] = "auto",
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="write the report to a file (atomically)")] = None,
-    fail_on: Annotated[str, typer.Option(
-        "--fail-on", help="exit 1 on findings of this severity or worse: error | warning | "
-        "info | never")] = "error",
-    config: Annotated[str | None, typer.Option(
-        "--config", help="procmap.toml to use (default: searched upwards from here)")] = None,
-    process: Annotated[list[str] | None, typer.Option(
-        "--process", "-p", help="only this process id (repeatable)")] = None,
+    fail_on: FailOnOption = "error",
+    config: ConfigOption = None,
+    process: ProcessOption = None,
     diagrams: Annotated[bool, typer.Option(
         "--diagrams/--no-diagrams", help="html: embed swimlane diagrams (needs Graphviz)")
     ] = True,

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from procmap.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# Arguments and options the checking commands share, declared once.
+PathsArgument = Annotated[list[str] | None, typer.Argument(
+    help="Files, directories (scanned recursively) or - for stdin [default: .]")]
+ConfigOption = Annotated[str | None, typer.Option(
+    "--config", help="procmap.toml to use (default: searched upwards from here)")]
+FailOnOption = Annotated[str, typer.Option(
+    "--fail-on", help="exit 1 on findings of this severity or worse: error | warning | "
+    "info | never")]
+ProcessOption = Annotated[list[str] | None, typer.Option(
+    "--process", "-p", help="only this process id (repeatable)")]
 
 
 def fail(message: str) -> NoReturn:

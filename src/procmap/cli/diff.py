@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import exit_code, fail, load_config
-from procmap.cli.validate import ConfigOption
+from procmap.cli.common import ConfigOption, exit_code, fail, load_config
 
 DIFF_FORMATS = ("auto", "text", "markdown", "json")
 FAIL_ON = ("error", "warning", "info", "never")

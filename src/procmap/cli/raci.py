@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from procmap.cli.common import emit, exit_code, fail, validated
+from procmap.cli.common import (
+    ConfigOption,
+    FailOnOption,
+    PathsArgument,
+    ProcessOption,
+    emit,
+    exit_code,
+    fail,
+    validated,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,19 +27,14 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 
 def raci(
-    paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, directories (scanned recursively) or - for stdin [default: .]")] = None,
+    paths: PathsArgument = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="text | markdown | csv | json")] = "text",
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="write the matrix to a file (atomically)")] = None,
-    fail_on: Annotated[str, typer.Option(
-        "--fail-on", help="exit 1 on findings of this severity or worse: error | warning | "
-        "info | never")] = "error",
-    config: Annotated[str | None, typer.Option(
-        "--config", help="procmap.toml to use (default: searched upwards from here)")] = None,
-    process: Annotated[list[str] | None, typer.Option(
-        "--process", "-p", help="only this process id (repeatable)")] = None,
+    fail_on: FailOnOption = "error",
+    config: ConfigOption = None,
+    process: ProcessOption = None,
 ) -> None:
     """Print who is Responsible, Accountable, Consulted and Informed for every step, and
     the steps nobody is accountable for (missing-accountable).

@@ -6,18 +6,22 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import exit_code, fail, print_findings, validated
+from procmap.cli.common import (
+    ConfigOption,
+    PathsArgument,
+    exit_code,
+    fail,
+    print_findings,
+    validated,
+)
 
 FormatOption = Annotated[str, typer.Option(
     "--format", "-f", help="auto | text | json | github | sarif (auto: github inside GitHub "
     "Actions, text elsewhere)")]
-ConfigOption = Annotated[str | None, typer.Option(
-    "--config", help="procmap.toml to use (default: searched upwards from here)")]
 
 
 def validate(
-    paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, directories (scanned recursively) or - for stdin [default: .]")] = None,
+    paths: PathsArgument = None,
     fmt: FormatOption = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="warnings fail too")] = False,
     config: ConfigOption = None,

@@ -40,7 +40,9 @@ class StepSummary:
 
 
 @dataclass(frozen=True)
-class StepChange:
+class ElementChange:
+    """The changed fields of one step or role, matched by id."""
+
     id: str
     name: str | None
     changes: tuple[Change, ...]
@@ -48,6 +50,10 @@ class StepChange:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name,
                 "changes": [c.to_json() for c in self.changes]}
+
+
+class StepChange(ElementChange):
+    """A step whose fields changed."""
 
 
 @dataclass(frozen=True)
@@ -244,15 +250,8 @@ class RoleSummary:
                 "availability_hours_per_day": self.availability}
 
 
-@dataclass(frozen=True)
-class RoleChange:
-    id: str
-    name: str | None
-    changes: tuple[Change, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name,
-                "changes": [c.to_json() for c in self.changes]}
+class RoleChange(ElementChange):
+    """A role whose definition (capacity, availability, reports_to...) changed."""
 
 
 @dataclass(frozen=True)
