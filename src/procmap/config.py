@@ -29,7 +29,10 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "waiting-share": 0.80,
     "waiting-min-hours": 1.0,
     "rework-warning": 0.30,
+    "sla-attainment": 0.95,
 }
+#: languages of procmap's interface text
+LANGS = ("en", "zh")
 
 
 class ConfigError(Exception):
@@ -41,6 +44,10 @@ class Config:
     path: str | None = None
     levels: dict[str, str] = field(default_factory=dict)  # rule id -> level
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    currency: str | None = None  # [money] currency, e.g. "CNY"
+    lang: str | None = None  # "zh" | "en"; None: from the locale
+    catalogs: list[str] | None = None  # role catalogs of the project, relative to the file
+    conform: dict[str, Any] = field(default_factory=dict)  # [conform]: column names, accept
 
     def severity(self, rule: str, default: Severity) -> Severity | None:
         """The configured severity of a rule; None when it is turned off."""
@@ -91,10 +98,12 @@ def load_config(path: str | None = None, *, known_rules: list[str] | None = None
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("procmap", {})
     config = Config(path=path)
-    unknown = set(data) - {"rules", "thresholds"}
+    unknown = set(data) - {"rules", "thresholds", "money", "lang", "catalogs", "conform"}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}: "
-                          "procmap reads [rules] and [thresholds]")
+                          "procmap reads [rules], [thresholds], [money], [conform], "
+                          "lang and catalogs")
+    _read_extras(config, data, path)
     for rule, level in _table(data, "rules", path).items():
         if known_rules is not None and rule not in known_rules:
             raise ConfigError(f"{path}: [rules] names an unknown rule '{rule}'"
@@ -111,6 +120,30 @@ def load_config(path: str | None = None, *, known_rules: list[str] | None = None
             raise ConfigError(f"{path}: [thresholds] {name} must be a number >= 0")
         config.thresholds[name] = float(value)
     return config
+
+
+def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
+    money = _table(data, "money", path)
+    if set(money) - {"currency"}:
+        raise ConfigError(f"{path}: [money] knows only `currency`")
+    currency = money.get("currency")
+    if currency is not None:
+        if not isinstance(currency, str) or not 1 <= len(currency) <= 8 \
+                or not currency.isprintable():
+            raise ConfigError(f"{path}: [money] currency must be a short code such as "
+                              "\"CNY\" or \"EUR\"")
+        config.currency = currency
+    lang = data.get("lang")
+    if lang is not None:
+        if lang not in LANGS:
+            raise ConfigError(f"{path}: lang = {lang!r}: use one of {', '.join(LANGS)}")
+        config.lang = lang
+    catalogs = data.get("catalogs")
+    if catalogs is not None:
+        if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
+            raise ConfigError(f"{path}: catalogs must be a list of paths")
+        config.catalogs = catalogs
+    config.conform = _table(data, "conform", path)
 
 
 def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:

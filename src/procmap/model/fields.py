@@ -9,7 +9,14 @@ import math
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    StringConstraints,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError
 
 ID_REGEX = r"^[^\W_][\w.-]{0,63}$"  # Unicode-aware in Python and in pydantic-core (Rust)
@@ -141,6 +148,97 @@ def parse_availability(value: Any) -> float:
         "week, e.g. 8h/d or 37.5h/w (at most 24h/d)", {"value": _shorten(str(value))})
 
 
+#: the standard normal quantile of 0.9: a lognormal's p90 is median * exp(Z90 * sigma)
+Z90 = 1.2815515655446004
+
+
+class Spread(float):
+    """A varying duration in hours, written `{median: 2h, p90: 6h}`: a lognormal with that
+    median and 90th percentile. As a float it is the distribution's mean, so every metric
+    that uses expected times (audit, diff) works unchanged; `simulate` samples it."""
+
+    median: float
+    p90: float
+
+    def __new__(cls, median: float, p90: float) -> Spread:
+        sigma = math.log(p90 / median) / Z90 if median > 0 and p90 > median else 0.0
+        mean = median * math.exp(sigma * sigma / 2)
+        value = super().__new__(cls, mean)
+        value.median = median
+        value.p90 = p90
+        return value
+
+    @property
+    def sigma(self) -> float:
+        """The lognormal's shape: the standard deviation of ln(duration)."""
+        if self.median <= 0 or self.p90 <= self.median:
+            return 0.0
+        return math.log(self.p90 / self.median) / Z90
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps pickling (the fork pool) exact
+        return (Spread, (self.median, self.p90))
+
+    def __repr__(self) -> str:
+        return f"Spread(median={self.median!r}, p90={self.p90!r})"
+
+
+def _spread_or_duration(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A plain duration (`2h`), or `{median: 2h, p90: 6h}`: a Spread whose float is the mean."""
+    if not isinstance(value, dict):
+        return handler(value)
+    unknown = sorted(str(k) for k in value if k not in ("median", "p90"))
+    if unknown or "median" not in value or "p90" not in value:
+        raise PydanticCustomError(
+            "spread", "a varying duration is a mapping with exactly `median` and `p90` "
+            "(e.g. {median: 2h, p90: 6h}){extra}",
+            {"extra": f"; unknown key(s): {', '.join(unknown)}" if unknown else ""})
+    parts = {}
+    for key in ("median", "p90"):
+        try:
+            parts[key] = parse_duration(value[key])
+        except PydanticCustomError as exc:
+            raise PydanticCustomError("spread", "{key}: {problem}",
+                                      {"key": key, "problem": exc.message()}) from None
+    if parts["p90"] < parts["median"]:
+        raise PydanticCustomError(
+            "spread", "p90 ({p90}) is below the median ({median}): the 90th percentile of "
+            "a duration cannot be shorter than its median",
+            {"p90": format_hours(parts["p90"]), "median": format_hours(parts["median"])})
+    return Spread(parts["median"], parts["p90"])
+
+
+_CURRENCY_RATE = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*/\s*h\s*\Z")
+
+
+def parse_cost(value: Any) -> float:
+    """'85/h' (or a bare number, read as per hour) -> money per person-hour."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cost = float(value)
+    elif isinstance(value, str) and (match := _CURRENCY_RATE.match(value)):
+        cost = float(match[1])
+    else:
+        raise PydanticCustomError(
+            "cost", "'{value}' is not a cost: write the cost of one person-hour, e.g. 85/h "
+            "(the currency is [money] currency in procmap.toml)",
+            {"value": _shorten(str(value))})
+    if not math.isfinite(cost) or cost < 0:
+        raise PydanticCustomError("cost", "a cost must be a finite number >= 0")
+    return cost
+
+
+def _timezone(value: str) -> str:
+    from procmap.model.calendar import check_timezone
+
+    return check_timezone(value)
+
+
+def _calendar(value: str) -> str:
+    from procmap.model.calendar import WorkCalendar
+
+    WorkCalendar.parse(value)  # raises a PydanticCustomError with the fix
+    return value
+
+
 def _positive(value: float) -> float:
     if not math.isfinite(value) or value <= 0:
         raise PydanticCustomError("positive", "must be a number greater than 0")
@@ -168,6 +266,10 @@ _DURATION_SCHEMA = {"type": "string", "pattern": DURATION_SCHEMA_PATTERN,
                     "examples": ["30m", "1.5h", "1d4h", "PT30M"]}
 _RATE_SCHEMA = {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*/\s*[hdw]\s*$",
                 "examples": ["40/d"]}
+_SPREAD_SCHEMA = {"anyOf": [_DURATION_SCHEMA, {
+    "type": "object", "required": ["median", "p90"], "additionalProperties": False,
+    "properties": {"median": _DURATION_SCHEMA, "p90": _DURATION_SCHEMA},
+    "description": "a varying duration: a lognormal with this median and 90th percentile"}]}
 _AVAILABILITY_SCHEMA = {"type": "string", "pattern": r"^.+/\s*[dw]\s*$",
                         "examples": ["8h/d", "37.5h/w"]}
 
@@ -176,6 +278,17 @@ _AVAILABILITY_SCHEMA = {"type": "string", "pattern": r"^.+/\s*[dw]\s*$",
 Text = Annotated[str, WithJsonSchema(_TEXT_SCHEMA)]
 Id = Annotated[str, StringConstraints(pattern=ID_REGEX), WithJsonSchema(ID_SCHEMA)]
 Hours = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
+#: a duration that may vary: a float of hours (the mean), a Spread when given {median, p90}
+VaryingHours = Annotated[float, BeforeValidator(parse_duration),
+                         WrapValidator(_spread_or_duration), WithJsonSchema(_SPREAD_SCHEMA)]
+CostPerHour = Annotated[float, BeforeValidator(parse_cost), WithJsonSchema(
+    {"type": ["string", "number"], "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*/\s*h\s*$",
+     "examples": ["85/h"]})]
+TimeZoneName = Annotated[str, AfterValidator(_timezone), WithJsonSchema(
+    {"type": "string", "examples": ["Asia/Shanghai", "Europe/Berlin", "UTC"]})]
+CalendarText = Annotated[str, AfterValidator(_calendar), WithJsonSchema(
+    {"type": "string", "examples": ["mon-fri 09:00-18:00", "mon-fri 09:00-12:00 13:00-18:00, "
+                                    "sat 10:00-16:00", "24/7"]})]
 CasesPerDay = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_SCHEMA)]
 HoursPerDay = Annotated[float, BeforeValidator(parse_availability),
                         WithJsonSchema(_AVAILABILITY_SCHEMA)]

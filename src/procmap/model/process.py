@@ -16,13 +16,17 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from procmap.model.fields import (
+    CalendarText,
     CasesPerDay,
+    CostPerHour,
     Hours,
     HoursPerDay,
     Id,
     PositiveNumber,
     Probability,
     Text,
+    TimeZoneName,
+    VaryingHours,
 )
 
 
@@ -99,6 +103,9 @@ class Role(_Node):
     availability: HoursPerDay = 8.0
     reports_to: Id | None = None
     description: Text | None = None
+    calendar: CalendarText | None = None
+    timezone: TimeZoneName | None = None
+    cost: CostPerHour | None = None
 
     @property
     def label(self) -> str:
@@ -110,8 +117,8 @@ class Step(_Node):
     name: Text | None = None
     kind: Kind = Kind.TASK
     role: Id | None = None
-    duration: Hours = 0.0
-    wait: Hours = 0.0
+    duration: VaryingHours = 0.0
+    wait: VaryingHours = 0.0
     sla: Hours | None = None
     deadline: Hours | None = None
     accountable: Id | None = None
@@ -121,6 +128,10 @@ class Step(_Node):
     process: Id | None = None
     system: Text | None = None
     description: Text | None = None
+    activity: list[Text] = Field(default_factory=list)
+    instructions: Text | None = None
+    inputs: list[Text] = Field(default_factory=list)
+    outputs: list[Text] = Field(default_factory=list)
     # the JSON Schema view of `next` (shorthands included) is set in model/schema.py
     next: Annotated[list[Transition], WithJsonSchema({"type": "array"})] = Field(
         default_factory=list)
@@ -136,12 +147,19 @@ class Step(_Node):
                 item, bool) else item for item in value]
         return value
 
-    @field_validator("consulted", "informed", mode="before")
+    @field_validator("consulted", "informed", "activity", "inputs", "outputs", mode="before")
     @classmethod
-    def _single_role(cls, value: Any) -> Any:
+    def _single_item(cls, value: Any) -> Any:
         """`informed: customer` is a shorthand for a list of one (`12` is an id too)."""
         single = isinstance(value, (str, int)) and not isinstance(value, bool)
         return [value] if single else value
+
+    @property
+    def activity_names(self) -> list[str]:
+        """The names of this step in event logs: `activity`, else its id and its name."""
+        if self.activity:
+            return list(self.activity)
+        return [self.id] if self.name is None or self.name == self.id else [self.id, self.name]
 
     @property
     def label(self) -> str:
@@ -173,6 +191,8 @@ class Process(_Node):
     description: Text | None = None
     owner: Id | None = None
     version: Text | None = None
+    purpose: Text | None = None
+    scope: Text | None = None
     sla: Hours | None = None
     demand: CasesPerDay | None = None
     tags: list[Text] = Field(default_factory=list)

@@ -27,10 +27,11 @@ def json_schema() -> dict[str, Any]:
         "type": "array",
         "items": {"anyOf": [ID_SCHEMA, {"$ref": "#/$defs/Transition"}]},
     }]}
-    # `consulted` and `informed` take one role id, or a list of them
-    for name in ("consulted", "informed"):
+    # `consulted`, `informed`, `activity`, `inputs` and `outputs` take one item or a list
+    for name in ("consulted", "informed", "activity", "inputs", "outputs"):
         listed = defs["Step"]["properties"][name]
-        defs["Step"]["properties"][name] = {"anyOf": [ID_SCHEMA, {
+        single = ID_SCHEMA if name in ("consulted", "informed") else listed["items"]
+        defs["Step"]["properties"][name] = {"anyOf": [single, {
             key: value for key, value in listed.items() if key != "default"}],
             "default": listed.get("default", [])}
     return {
