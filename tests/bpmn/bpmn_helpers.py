@@ -12,9 +12,10 @@ from procmap.model import Workspace, build_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared" / "fixtures"
-XSD = SHARED / "bpmn-xsd" / "BPMN20.xsd"
-MIWG = SHARED / "bpmn-miwg" / "reference"
+# Test data kept in the repository (and the sdist), with their licences: see the READMEs.
+FIXTURES = REPO / "tests" / "fixtures"
+XSD = FIXTURES / "bpmn-xsd" / "BPMN20.xsd"
+MIWG = FIXTURES / "bpmn-miwg" / "reference"
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

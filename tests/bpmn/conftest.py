@@ -1,6 +1,5 @@
 """Fixtures for the BPMN export/import tests: the examples, the OMG schemas, the MIWG
-reference models (read from ../shared/fixtures next to the repository, skipped when
-absent)."""
+reference models (kept in tests/fixtures/, see bpmn_helpers.py)."""
 
 from __future__ import annotations
 
