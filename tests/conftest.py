@@ -1,11 +1,22 @@
-"""Shared test helpers: run the real CLI, compare with golden files, hypothesis profiles."""
+"""Shared test helpers: run the real CLI, compare with golden files, hypothesis profiles;
+and the test markers: what a test needs beyond Python (see CONTRIBUTING.md, "Tests").
+
+- ``network``: downloads from a package index or the npm registry. Runs by default (CI
+  has the network); ``PROCMAP_OFFLINE=1`` skips these tests, saying why.
+- ``graphviz``: needs ``dot`` and ``neato``; skipped, with the reason, when missing.
+- ``browser``: needs Chromium and node/npm; skipped, with the reason, when missing.
+
+A skip must say why (``pytest.skip("...")``): a skip without a reason fails, so the
+summary that ``-rs`` prints at the end of every run tells what was not tested and why.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,6 +32,63 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None,
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI")
                                                                  else "dev"))
+
+def _offline() -> bool:
+    return os.environ.get("PROCMAP_OFFLINE", "").strip().lower() not in ("", "0", "no",
+                                                                         "false")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+#: marker -> (is the need met?, why a test with it is skipped)
+_NEEDS: dict[str, tuple[Callable[[], bool], str]] = {
+    "network": (lambda: not _offline(),
+                "needs a package index or the npm registry, and PROCMAP_OFFLINE is set"),
+    "graphviz": (lambda: bool(shutil.which("dot") and shutil.which("neato")),
+                 "needs Graphviz (dot and neato on PATH): apt-get install graphviz, "
+                 "or scripts/system-deps.sh"),
+    "browser": (lambda: bool(_chromium() and shutil.which("node") and shutil.which("npm")),
+                "needs Chromium, node and npm: apt-get install chromium nodejs npm, or "
+                "scripts/system-deps.sh --browser"),
+}
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    found = {name: "yes" if met() else "no" for name, (met, _) in _NEEDS.items()}
+    return [f"procmap test needs: network={found['network']} (PROCMAP_OFFLINE="
+            f"{os.environ.get('PROCMAP_OFFLINE', '')!r}), graphviz={found['graphviz']}, "
+            f"browser={found['browser']}"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    unmet = {name: pytest.mark.skip(reason=f"[{name}] {why}")
+             for name, (met, why) in _NEEDS.items() if not met()}
+    for item in items:
+        for name, skip in unmet.items():
+            if item.get_closest_marker(name) is not None:
+                item.add_marker(skip)
+                break
+
+
+_NO_REASON = {"", "skipped", "unconditional skip", "<no reason>"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and isinstance(report.longrepr,
+                                                                         tuple):
+        path, line, message = report.longrepr
+        reason = message.removeprefix("Skipped:").strip().lower()
+        if reason in _NO_REASON:
+            report.outcome = "failed"
+            report.longrepr = (f"{path}:{line}: a skipped test must say why: "
+                               "pytest.skip(\"needs ...\") or skipif(..., reason=...)")
+    return report
+
 
 # Variables that change procmap's output: tests set them explicitly when they matter.
 _OUTPUT_ENV = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "PROCMAP_DEBUG", "COLUMNS")

@@ -35,7 +35,7 @@ from test_bpmn_export import HOSTILE, workspace_of
 from procmap.model import Workspace
 from procmap.render.bpmn import to_bpmn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.network]  # network: npm ci (first use)
 
 JS = Path(__file__).parent / "js"
 BUNDLE = JS / "node_modules" / "bpmn-js" / "dist" / "bpmn-modeler.development.js"

@@ -134,6 +134,7 @@ def test_hook_manifest() -> None:
     assert hooks["procmap-audit"]["entry"] == "procmap audit --fail-on error"
 
 
+@pytest.mark.network  # pre-commit pip-installs the hook
 def test_hooks_from_the_documented_config(hook_repo: tuple[Path, str], tmp_path: Path,
                                           pre_commit_home: Path) -> None:
     snapshot, rev = hook_repo
@@ -158,6 +159,7 @@ def test_hooks_from_the_documented_config(hook_repo: tuple[Path, str], tmp_path:
                      r"`role` names a role 'finanse'", failed.stdout), failed.stdout
 
 
+@pytest.mark.network  # pre-commit pip-installs the hook
 def test_try_repo_on_a_broken_repository(hook_repo: tuple[Path, str], tmp_path: Path,
                                          pre_commit_home: Path) -> None:
     snapshot, _ = hook_repo
