@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from procmap.findings import Finding
+
 TESTS = Path(__file__).parent
 GOLDEN = TESTS / "golden"
 
@@ -94,6 +96,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
 _OUTPUT_ENV = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "PROCMAP_DEBUG", "COLUMNS")
 
 RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
+Golden = Callable[[str, str], None]
+# The type of tests/loader/conftest.py's `check` fixture, for annotations in test modules:
+# `if TYPE_CHECKING: from conftest import Check`. mypy's main run sees only this
+# conftest (the per-folder ones are all named `conftest`: scripts/typecheck.py).
+Check = Callable[..., "list[Finding]"]
 
 
 def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -126,7 +133,7 @@ def run_cli(tmp_path: Path) -> RunCli:
 
 
 @pytest.fixture
-def golden() -> Callable[[str, str], None]:
+def golden() -> Golden:
     """`golden(text, "validate/x.txt")`: compare with tests/golden/...; set
     PROCMAP_UPDATE_GOLDEN=1 to rewrite the file instead."""
 

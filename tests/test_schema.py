@@ -60,7 +60,7 @@ def _errors(validator: Draft202012Validator, data: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_every_example_validates(validator, path: Path) -> None:
+def test_every_example_validates(validator: Draft202012Validator, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert _errors(validator, _procmap_data(text)) == []
     # editors read YAML 1.1/1.2 without procmap's care for text: the examples quote
@@ -69,7 +69,7 @@ def test_every_example_validates(validator, path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", INIT_FILES)
-def test_the_init_files_validate(validator, name: str) -> None:
+def test_the_init_files_validate(validator: Draft202012Validator, name: str) -> None:
     text = (INIT / name).read_text(encoding="utf-8")
     assert _errors(validator, _procmap_data(text)) == []
     assert _errors(validator, yaml.safe_load(text)) == []
@@ -81,7 +81,7 @@ def test_there_are_examples_and_init_files() -> None:
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/pass/*.yaml")),
                          ids=lambda p: f"{p.parent.parent.name}/{p.name}")
-def test_every_passing_rule_fixture_validates(validator, path: Path) -> None:
+def test_every_passing_rule_fixture_validates(validator: Draft202012Validator, path: Path) -> None:
     data = _procmap_data(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and "procmap" in data:
         assert _errors(validator, data) == []
@@ -100,7 +100,7 @@ BASE: dict[str, Any] = {
 }
 
 
-def test_the_base_document_is_valid(validator) -> None:
+def test_the_base_document_is_valid(validator: Draft202012Validator) -> None:
     assert _errors(validator, BASE) == []
     assert _errors(validator, {"procmap": 1, "roles": [{"id": "客服专员"}]}) == []
 
@@ -149,18 +149,19 @@ _DELETE = object()
     (("steps", 1, "id"), _DELETE),                          # a step needs an id
     (("steps", 1, "next", 0, "to"), _DELETE),               # a transition needs `to`
 ])
-def test_structurally_invalid_documents_are_rejected(validator, path, value) -> None:
+def test_structurally_invalid_documents_are_rejected(validator: Draft202012Validator,
+                                                     path: tuple[Any, ...], value: Any) -> None:
     assert _errors(validator, _set(BASE, path, value)) != []
 
 
-def test_a_catalog_without_roles_is_rejected(validator) -> None:
+def test_a_catalog_without_roles_is_rejected(validator: Draft202012Validator) -> None:
     assert _errors(validator, {"procmap": 1}) != []
     assert _errors(validator, {"procmap": 1, "roles": []}) != []
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in (FIXTURES / "schema").iterdir()
                                         if p.name.startswith("fail")))
-def test_what_procmap_reports_as_schema_errors_the_schema_rejects(validator,
+def test_what_procmap_reports_as_schema_errors_the_schema_rejects(validator: Draft202012Validator,
                                                                    case: str) -> None:
     for path in (FIXTURES / "schema" / case).glob("*.yaml"):
         data = _procmap_data(path.read_text(encoding="utf-8"))

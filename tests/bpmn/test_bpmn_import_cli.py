@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bpmn_helpers import EXAMPLES, MIWG
@@ -10,6 +11,10 @@ from bpmn_helpers import EXAMPLES, MIWG
 from procmap.config import Config
 from procmap.pipeline import validate_paths
 from procmap.render.bpmn import to_bpmn
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+    from procmap.model import Workspace
 
 CJK = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
@@ -36,7 +41,7 @@ CJK = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_one_process_to_a_file_validates(run_cli, tmp_path: Path) -> None:
+def test_one_process_to_a_file_validates(run_cli: RunCli, tmp_path: Path) -> None:
     source = tmp_path / "refund.bpmn"
     source.write_text(CJK, encoding="utf-8")
     done = run_cli(["import", "refund.bpmn", "-o", "out/refund.yaml"])
@@ -52,7 +57,7 @@ def test_one_process_to_a_file_validates(run_cli, tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
 
 
-def test_stdout_and_the_validation_of_what_it_prints(run_cli, tmp_path: Path) -> None:
+def test_stdout_and_the_validation_of_what_it_prints(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "refund.bpmn").write_text(CJK, encoding="utf-8")
     done = run_cli(["import", "refund.bpmn"])
     assert done.returncode == 0, done.stderr
@@ -68,7 +73,7 @@ def test_stdout_and_the_validation_of_what_it_prints(run_cli, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not MIWG.is_dir(), reason="the BPMN MIWG models are not there")
-def test_several_processes_need_a_directory(run_cli, tmp_path: Path) -> None:
+def test_several_processes_need_a_directory(run_cli: RunCli, tmp_path: Path) -> None:
     model = str(MIWG / "B.1.0.bpmn")
     done = run_cli(["import", model])
     assert done.returncode == 2
@@ -99,7 +104,7 @@ def test_several_processes_need_a_directory(run_cli, tmp_path: Path) -> None:
     '<startEvent id="s" name="&x;"/></process></definitions>',
     "<not xml",
 ])
-def test_bad_files_exit_2_without_a_traceback(run_cli, tmp_path: Path, document: str
+def test_bad_files_exit_2_without_a_traceback(run_cli: RunCli, tmp_path: Path, document: str
                                                ) -> None:
     (tmp_path / "bad.bpmn").write_text(document, encoding="utf-8")
     done = run_cli(["import", "bad.bpmn", "-o", "out"])
@@ -110,10 +115,12 @@ def test_bad_files_exit_2_without_a_traceback(run_cli, tmp_path: Path, document:
     assert run_cli(["import", "missing.bpmn"]).returncode == 2
 
 
-def test_round_trip_through_the_command_line(run_cli, tmp_path: Path, examples) -> None:
+def test_round_trip_through_the_command_line(run_cli: RunCli, tmp_path: Path,
+                                             examples: Workspace) -> None:
     """render's BPMN (the same function) imported back by the CLI validates with the
     catalog it came from."""
     entry = examples.process("refund-approval")
+    assert entry is not None
     (tmp_path / "refund.bpmn").write_text(to_bpmn([entry], examples), encoding="utf-8")
     done = run_cli(["import", "refund.bpmn", "-o", "back/"])
     assert done.returncode == 0, done.stderr

@@ -155,5 +155,5 @@ def test_every_field_comes_back(bpmn_schema: Any, tmp_path: Path) -> None:
     _same_process(entry.process, back)
     _same_roles(back, workspace)
     assert [r.id for r in back.roles] == ["boss", "客服", "viewer"]  # lanes, then others
-    assert back.step("ok") is not None and back.step("ok").next[0].extensions == {
+    assert (ok := back.step("ok")) is not None and ok.next[0].extensions == {
         "x-note": "同意"}

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from procmap.rules import all_rules
 
+if TYPE_CHECKING:
+    from conftest import Golden, RunCli
+
 HERE = Path(__file__).parent.parent / "golden" / "validate"
 
 
-def validate(run_cli, fmt: str, env: dict[str, str] | None = None):
+def validate(run_cli: RunCli, fmt: str, env: dict[str, str] | None = None) -> str:
     result = run_cli(["validate", "input", "--format", fmt], cwd=HERE, env=env)
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
@@ -27,7 +30,7 @@ def validate(run_cli, fmt: str, env: dict[str, str] | None = None):
 
 @pytest.mark.parametrize(("fmt", "name"), [("text", "text.txt"), ("json", "json.json"),
                                            ("github", "github.txt")])
-def test_golden(run_cli, golden, fmt: str, name: str) -> None:
+def test_golden(run_cli: RunCli, golden: Golden, fmt: str, name: str) -> None:
     golden(validate(run_cli, fmt), f"validate/{name}")
 
 
@@ -40,13 +43,13 @@ def _stable_sarif(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def test_golden_sarif(run_cli, golden) -> None:
+def test_golden_sarif(run_cli: RunCli, golden: Golden) -> None:
     document = json.loads(validate(run_cli, "sarif"))
     golden(json.dumps(_stable_sarif(document), ensure_ascii=False, indent=2) + "\n",
            "validate/sarif.json")
 
 
-def test_sarif_structure(run_cli) -> None:
+def test_sarif_structure(run_cli: RunCli) -> None:
     document = json.loads(validate(run_cli, "sarif"))
     assert document["version"] == "2.1.0"
     assert "sarif" in document["$schema"]
@@ -72,7 +75,7 @@ def test_sarif_structure(run_cli) -> None:
         assert location["region"]["startColumn"] >= 1
 
 
-def test_the_formats_agree(run_cli) -> None:
+def test_the_formats_agree(run_cli: RunCli) -> None:
     """The same findings, in the same order, whatever the format."""
     report = json.loads(validate(run_cli, "json"))
     expected = [(f["file"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
@@ -95,7 +98,8 @@ def test_the_formats_agree(run_cli) -> None:
              r["ruleId"]) for r in sarif] == expected
 
 
-def test_github_escapes_what_would_break_a_workflow_command(run_cli, tmp_path) -> None:
+def test_github_escapes_what_would_break_a_workflow_command(run_cli: RunCli,
+                                                            tmp_path: Path) -> None:
     (tmp_path / "a,b:c.yaml").write_text("procmap: 1\nid: x\nname: x\nsteps: 5%\n",
                                          encoding="utf-8")
     result = run_cli(["validate", "a,b:c.yaml", "--format", "github"])

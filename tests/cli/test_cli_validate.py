@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import procmap
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from conftest import RunCli
 
 CLEAN = """\
 procmap: 1
@@ -49,11 +55,11 @@ def write(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-def no_traceback(result) -> None:
+def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
 
 
-def findings(result) -> list[tuple[str, int, int, str, str]]:
+def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, int, str, str]]:
     data = json.loads(result.stdout)
     return [(f["file"], f["line"], f["column"], f["rule"], f["severity"])
             for f in data["findings"]]
@@ -61,7 +67,7 @@ def findings(result) -> list[tuple[str, int, int, str, str]]:
 
 # -- exit codes ----------------------------------------------------------------------------
 
-def test_clean_files_exit_0(run_cli, tmp_path) -> None:
+def test_clean_files_exit_0(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml"])
     assert result.returncode == 0
@@ -69,7 +75,7 @@ def test_clean_files_exit_0(run_cli, tmp_path) -> None:
     assert result.stderr == ""
 
 
-def test_an_error_exits_1_with_file_line_col(run_cli, tmp_path) -> None:
+def test_an_error_exits_1_with_file_line_col(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml", "--format", "text"])
     assert result.returncode == 1
@@ -79,7 +85,7 @@ def test_an_error_exits_1_with_file_line_col(run_cli, tmp_path) -> None:
     no_traceback(result)
 
 
-def test_warnings_pass_unless_strict(run_cli, tmp_path) -> None:
+def test_warnings_pass_unless_strict(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": WARNING})
     result = run_cli(["validate", "refund.yaml"])
     assert result.returncode == 0
@@ -89,19 +95,19 @@ def test_warnings_pass_unless_strict(run_cli, tmp_path) -> None:
     assert strict.stdout == result.stdout
 
 
-def test_strict_with_no_warning_still_exits_0(run_cli, tmp_path) -> None:
+def test_strict_with_no_warning_still_exits_0(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     assert run_cli(["validate", "--strict", "refund.yaml"]).returncode == 0
 
 
-def test_a_missing_path_exits_2_with_one_line(run_cli, tmp_path) -> None:
+def test_a_missing_path_exits_2_with_one_line(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["validate", "nope.yaml"])
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == "procmap: error: nope.yaml: no such file or directory\n"
 
 
-def test_a_missing_path_among_good_ones_exits_2(run_cli, tmp_path) -> None:
+def test_a_missing_path_among_good_ones_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml", "missing/"])
     assert result.returncode == 2
@@ -109,7 +115,7 @@ def test_a_missing_path_among_good_ones_exits_2(run_cli, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("output", ["refund.yaml/report.txt", "."])
-def test_an_unwritable_output_exits_2(run_cli, tmp_path, output) -> None:
+def test_an_unwritable_output_exits_2(run_cli: RunCli, tmp_path: Path, output: str) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml", "-o", output])
     assert result.returncode == 2
@@ -118,7 +124,7 @@ def test_an_unwritable_output_exits_2(run_cli, tmp_path, output) -> None:
     no_traceback(result)
 
 
-def test_output_to_a_file_keeps_the_exit_code(run_cli, tmp_path) -> None:
+def test_output_to_a_file_keeps_the_exit_code(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml", "-f", "json", "-o", "out/report.json"])
     assert result.returncode == 1
@@ -127,7 +133,7 @@ def test_output_to_a_file_keeps_the_exit_code(run_cli, tmp_path) -> None:
     assert [f["rule"] for f in report["findings"]] == ["schema"]
 
 
-def test_an_unknown_format_exits_2(run_cli, tmp_path) -> None:
+def test_an_unknown_format_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml", "--format", "xml"])
     assert result.returncode == 2
@@ -135,7 +141,7 @@ def test_an_unknown_format_exits_2(run_cli, tmp_path) -> None:
     no_traceback(result)
 
 
-def test_an_unknown_option_exits_2(run_cli) -> None:
+def test_an_unknown_option_exits_2(run_cli: RunCli) -> None:
     result = run_cli(["validate", "--no-such-option"])
     assert result.returncode == 2
     no_traceback(result)
@@ -143,7 +149,7 @@ def test_an_unknown_option_exits_2(run_cli) -> None:
 
 # -- inputs ----------------------------------------------------------------------------
 
-def test_stdin(run_cli) -> None:
+def test_stdin(run_cli: RunCli) -> None:
     result = run_cli(["validate", "-"], input=BROKEN)
     assert result.returncode == 1
     assert result.stdout.startswith("<stdin>:12:15: error[schema]")
@@ -152,13 +158,13 @@ def test_stdin(run_cli) -> None:
     assert json.loads(clean.stdout)["files"] == 1
 
 
-def test_stdin_that_is_not_procmap(run_cli) -> None:
+def test_stdin_that_is_not_procmap(run_cli: RunCli) -> None:
     result = run_cli(["validate", "-", "-f", "json"], input="services: {}\n")
     assert findings(result) == [("<stdin>", 1, 1, "not-procmap", "error")]
 
 
-def test_a_directory_scan_finds_nested_files_and_ignores_other_yaml(run_cli,
-                                                                    tmp_path) -> None:
+def test_a_directory_scan_finds_nested_files_and_ignores_other_yaml(run_cli: RunCli,
+                                                                    tmp_path: Path) -> None:
     write(tmp_path, {
         "repo/processes/refund.yaml": BROKEN,
         "repo/processes/deep/er/complaint.yml": named("complaint"),
@@ -178,13 +184,13 @@ def test_a_directory_scan_finds_nested_files_and_ignores_other_yaml(run_cli,
     assert json.loads(result.stdout)["files"] == 2
 
 
-def test_no_path_means_the_current_directory(run_cli, tmp_path) -> None:
+def test_no_path_means_the_current_directory(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"a/refund.yaml": BROKEN})
     result = run_cli(["validate", "-f", "json"])
     assert findings(result) == [("a/refund.yaml", 12, 15, "schema", "error")]
 
 
-def test_a_non_procmap_file_named_explicitly_is_a_finding(run_cli, tmp_path) -> None:
+def test_a_non_procmap_file_named_explicitly_is_a_finding(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"docker-compose.yml": "services:\n  web: {image: nginx}\n",
                      "refund.yaml": CLEAN})
     scanned = run_cli(["validate", ".", "-f", "json"])
@@ -194,7 +200,7 @@ def test_a_non_procmap_file_named_explicitly_is_a_finding(run_cli, tmp_path) -> 
     assert findings(named) == [("docker-compose.yml", 1, 1, "not-procmap", "error")]
 
 
-def test_hidden_and_dependency_directories_are_skipped(run_cli, tmp_path) -> None:
+def test_hidden_and_dependency_directories_are_skipped(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {
         "refund.yaml": CLEAN,
         ".hidden/broken.yaml": BROKEN,
@@ -209,20 +215,20 @@ def test_hidden_and_dependency_directories_are_skipped(run_cli, tmp_path) -> Non
     assert run_cli(["validate", ".hidden"]).returncode == 1
 
 
-def test_an_empty_directory_warns(run_cli, tmp_path) -> None:
+def test_an_empty_directory_warns(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = run_cli(["validate", "empty"])
     assert result.returncode == 0
     assert "no procmap files found" in result.stderr
 
 
-def test_a_file_given_twice_is_read_once(run_cli, tmp_path) -> None:
+def test_a_file_given_twice_is_read_once(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml", "./refund.yaml", ".", "-f", "json"])
     assert findings(result) == [("refund.yaml", 12, 15, "schema", "error")]
 
 
-def test_roles_from_a_catalog_in_another_file(run_cli, tmp_path) -> None:
+def test_roles_from_a_catalog_in_another_file(run_cli: RunCli, tmp_path: Path) -> None:
     process = CLEAN.replace("roles:\n  - id: cs-agent\n", "")
     write(tmp_path, {"p/refund.yaml": process,
                      "roles.yaml": "procmap: 1\nroles:\n  - id: cs-agent\n"})
@@ -234,7 +240,7 @@ def test_roles_from_a_catalog_in_another_file(run_cli, tmp_path) -> None:
 
 # -- configuration ------------------------------------------------------------------------
 
-def test_procmap_toml_found_by_walking_up(run_cli, tmp_path) -> None:
+def test_procmap_toml_found_by_walking_up(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"repo/procmap.toml": '[rules]\nimplicit-split = "error"\n',
                      "repo/sub/dir/refund.yaml": WARNING})
     result = run_cli(["validate", "refund.yaml", "-f", "json"],
@@ -243,7 +249,7 @@ def test_procmap_toml_found_by_walking_up(run_cli, tmp_path) -> None:
     assert findings(result) == [("refund.yaml", 13, 5, "implicit-split", "error")]
 
 
-def test_a_rule_turned_off(run_cli, tmp_path) -> None:
+def test_a_rule_turned_off(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"procmap.toml": '[rules]\nschema = "off"\nimplicit-split = "off"\n',
                      "refund.yaml": BROKEN, "warn.yaml": named("w", WARNING)})
     result = run_cli(["validate", "--strict", "-f", "json"])
@@ -251,7 +257,7 @@ def test_a_rule_turned_off(run_cli, tmp_path) -> None:
     assert findings(result) == []
 
 
-def test_an_error_lowered_to_a_warning(run_cli, tmp_path) -> None:
+def test_an_error_lowered_to_a_warning(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"procmap.toml": '[rules]\nschema = "warning"\n', "refund.yaml": BROKEN})
     result = run_cli(["validate", "-f", "json"])
     assert result.returncode == 0
@@ -259,7 +265,7 @@ def test_an_error_lowered_to_a_warning(run_cli, tmp_path) -> None:
     assert run_cli(["validate", "--strict"]).returncode == 1
 
 
-def test_pyproject_tool_table_found_by_walking_up(run_cli, tmp_path) -> None:
+def test_pyproject_tool_table_found_by_walking_up(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {
         "pyproject.toml": '[project]\nname = "x"\n\n[tool.procmap.rules]\n'
                           'implicit-split = "error"\n',
@@ -270,7 +276,7 @@ def test_pyproject_tool_table_found_by_walking_up(run_cli, tmp_path) -> None:
     assert result.returncode == 1
 
 
-def test_a_pyproject_without_the_table_is_not_a_config(run_cli, tmp_path) -> None:
+def test_a_pyproject_without_the_table_is_not_a_config(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"procmap.toml": '[rules]\nimplicit-split = "error"\n',
                      "a/pyproject.toml": '[project]\nname = "x"\n',
                      "a/refund.yaml": WARNING})
@@ -278,7 +284,7 @@ def test_a_pyproject_without_the_table_is_not_a_config(run_cli, tmp_path) -> Non
     assert findings(result) == [("refund.yaml", 13, 5, "implicit-split", "error")]
 
 
-def test_the_nearest_config_wins(run_cli, tmp_path) -> None:
+def test_the_nearest_config_wins(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"procmap.toml": '[rules]\nimplicit-split = "error"\n',
                      "a/procmap.toml": '[rules]\nimplicit-split = "info"\n',
                      "a/refund.yaml": WARNING})
@@ -286,7 +292,7 @@ def test_the_nearest_config_wins(run_cli, tmp_path) -> None:
     assert findings(result) == [("refund.yaml", 13, 5, "implicit-split", "info")]
 
 
-def test_an_explicit_config(run_cli, tmp_path) -> None:
+def test_an_explicit_config(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"ci/strict.toml": '[rules]\nimplicit-split = "error"\n',
                      "refund.yaml": WARNING})
     result = run_cli(["validate", "refund.yaml", "--config", "ci/strict.toml"])
@@ -300,7 +306,8 @@ def test_an_explicit_config(run_cli, tmp_path) -> None:
     ('[rules\n', "not valid TOML"),
     ('rules = "off"\n', "must be a table"),
 ])
-def test_a_bad_config_exits_2_with_one_line(run_cli, tmp_path, config, words) -> None:
+def test_a_bad_config_exits_2_with_one_line(run_cli: RunCli, tmp_path: Path, config: str,
+                                            words: str) -> None:
     write(tmp_path, {"procmap.toml": config, "refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml"])
     assert result.returncode == 2
@@ -310,7 +317,7 @@ def test_a_bad_config_exits_2_with_one_line(run_cli, tmp_path, config, words) ->
     no_traceback(result)
 
 
-def test_a_missing_explicit_config_exits_2(run_cli, tmp_path) -> None:
+def test_a_missing_explicit_config_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml", "--config", "nope.toml"])
     assert result.returncode == 2
@@ -318,7 +325,7 @@ def test_a_missing_explicit_config_exits_2(run_cli, tmp_path) -> None:
     no_traceback(result)
 
 
-def test_x_ignore_silences_a_rule_for_that_step_only(run_cli, tmp_path) -> None:
+def test_x_ignore_silences_a_rule_for_that_step_only(run_cli: RunCli, tmp_path: Path) -> None:
     text = CLEAN.replace("name: 退款申请\n", "name: 退款申请\nowner: cs-agent\n").replace(
         "    role: cs-agent\n    duration: 15m\n    next: done\n",
         "    duration: 15m\n    x-ignore: [missing-role]\n    next: pack\n"
@@ -334,7 +341,7 @@ def test_x_ignore_silences_a_rule_for_that_step_only(run_cli, tmp_path) -> None:
                                                    (14, 5, "missing-role")]
 
 
-def test_x_ignore_as_a_single_rule_id(run_cli, tmp_path) -> None:
+def test_x_ignore_as_a_single_rule_id(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": WARNING.replace(
         "    role: cs-agent\n", "    role: cs-agent\n    x-ignore: implicit-split\n")})
     result = run_cli(["validate", "--strict", "refund.yaml"])
@@ -346,14 +353,14 @@ def test_x_ignore_as_a_single_rule_id(run_cli, tmp_path) -> None:
 ANSI = re.compile(r"\x1b\[")
 
 
-def test_plain_text_when_not_a_terminal(run_cli, tmp_path) -> None:
+def test_plain_text_when_not_a_terminal(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml"])
     assert not ANSI.search(result.stdout)
     assert result.stdout.splitlines()[0].startswith("refund.yaml:12:15: error[schema]")
 
 
-def test_force_color_colours_and_no_color_wins(run_cli, tmp_path) -> None:
+def test_force_color_colours_and_no_color_wins(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     coloured = run_cli(["validate", "refund.yaml"], env={"FORCE_COLOR": "1"})
     assert ANSI.search(coloured.stdout)
@@ -364,7 +371,8 @@ def test_force_color_colours_and_no_color_wins(run_cli, tmp_path) -> None:
     assert plain.returncode == 1
 
 
-def test_format_auto_uses_github_annotations_in_github_actions(run_cli, tmp_path) -> None:
+def test_format_auto_uses_github_annotations_in_github_actions(run_cli: RunCli,
+                                                               tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml"], env={"GITHUB_ACTIONS": "true"})
     assert result.stdout.startswith(
@@ -375,7 +383,7 @@ def test_format_auto_uses_github_annotations_in_github_actions(run_cli, tmp_path
     assert explicit.stdout.startswith("refund.yaml:12:15: error[schema]")
 
 
-def test_json_document_shape(run_cli, tmp_path) -> None:
+def test_json_document_shape(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN, "warn.yaml": named("w", WARNING)})
     result = run_cli(["validate", "-f", "json"])
     data = json.loads(result.stdout)
@@ -394,20 +402,20 @@ def test_json_document_shape(run_cli, tmp_path) -> None:
 
 # -- other commands ---------------------------------------------------------------------
 
-def test_version(run_cli) -> None:
+def test_version(run_cli: RunCli) -> None:
     result = run_cli(["--version"])
     assert result.returncode == 0
     assert result.stdout == f"procmap {procmap.__version__}\n"
 
 
-def _commands(run_cli) -> list[str]:
+def _commands(run_cli: RunCli) -> list[str]:
     result = run_cli(["--help"])
     assert result.returncode == 0
     section = result.stdout.split("Commands:", 1)[1]
     return re.findall(r"^  ([a-z][a-z-]*)\s", section, re.M)
 
 
-def test_every_command_has_help_with_an_example(run_cli) -> None:
+def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
     commands = _commands(run_cli)
     assert {"validate", "schema", "init"} <= set(commands)
     for command in commands:
@@ -417,7 +425,7 @@ def test_every_command_has_help_with_an_example(run_cli) -> None:
         assert "procmap " + command in result.stdout, command
 
 
-def test_init_writes_a_repository_that_validates_clean(run_cli, tmp_path) -> None:
+def test_init_writes_a_repository_that_validates_clean(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["init", "demo"])
     assert result.returncode == 0, result.stderr
     assert {p.name for p in (tmp_path / "demo").iterdir()} >= {"roles.yaml",
@@ -428,7 +436,7 @@ def test_init_writes_a_repository_that_validates_clean(run_cli, tmp_path) -> Non
     assert data["findings"] == [] and data["files"] == 2
 
 
-def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path) -> None:
+def test_init_refuses_to_overwrite_without_force(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli(["init", "demo"]).returncode == 0
     roles = tmp_path / "demo" / "roles.yaml"
     roles.write_text("# my own roles\n", encoding="utf-8")
@@ -441,7 +449,7 @@ def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path) -> None:
     assert roles.read_text(encoding="utf-8") != "# my own roles\n"
 
 
-def test_init_into_an_unwritable_place_exits_2(run_cli, tmp_path) -> None:
+def test_init_into_an_unwritable_place_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = run_cli(["init", "file/demo"])
     assert result.returncode == 2
@@ -449,7 +457,7 @@ def test_init_into_an_unwritable_place_exits_2(run_cli, tmp_path) -> None:
     no_traceback(result)
 
 
-def test_no_arguments_prints_help(run_cli) -> None:
+def test_no_arguments_prints_help(run_cli: RunCli) -> None:
     result = run_cli([])
     assert "Usage" in result.stdout + result.stderr
     assert result.returncode in (0, 2)
@@ -470,7 +478,7 @@ main()
 """
 
 
-def test_an_internal_error_is_one_line_and_exit_2(run_cli, tmp_path) -> None:
+def test_an_internal_error_is_one_line_and_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "refund.yaml").write_text(CLEAN, encoding="utf-8")
     quiet = run_cli(["validate", "refund.yaml"], code=_BOOM)
     assert quiet.returncode == 2

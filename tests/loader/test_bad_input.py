@@ -17,7 +17,7 @@ from procmap.findings import Finding
 from procmap.loader import document, load_bytes, load_text
 
 if TYPE_CHECKING:
-    from conftest import RunCli
+    from conftest import Check, RunCli
 
 
 def brief(findings: list[Finding]) -> list[tuple[int, int, str]]:
@@ -29,7 +29,7 @@ def replace(process: str, old: str, new: str) -> str:
     return process.replace(old, new, 1)
 
 
-def test_the_base_process_is_clean(check, process) -> None:
+def test_the_base_process_is_clean(check: Check, process: str) -> None:
     assert check(process) == []
 
 
@@ -49,19 +49,20 @@ def test_the_base_process_is_clean(check, process) -> None:
     ("id: refund", "id: `refund`", (2, 5), "cannot start any token"),
     ("    role: cs-agent", "    role: 'cs-agent' x", (11, 22), "expected key"),
 ])
-def test_malformed_yaml_points_at_the_problem(check, process, old, new, where, words) -> None:
+def test_malformed_yaml_points_at_the_problem(check: Check, process: str, old: str, new: str,
+                                              where: tuple[int, int], words: str) -> None:
     findings = check(replace(process, old, new))
     assert brief(findings) == [(*where, "yaml-syntax")]
     assert words in findings[0].message
 
 
-def test_several_documents_are_one_finding_at_the_second(check, process) -> None:
+def test_several_documents_are_one_finding_at_the_second(check: Check, process: str) -> None:
     findings = check(process + "---\n" + process)
     assert brief(findings) == [(16, 1, "yaml-syntax")]
     assert "several YAML documents" in findings[0].message
 
 
-def test_undefined_alias(check, process) -> None:
+def test_undefined_alias(check: Check, process: str) -> None:
     findings = check(replace(process, "    role: cs-agent", "    role: *agent"))
     assert brief(findings) == [(11, 11, "yaml-syntax")]
     assert "*agent" in findings[0].message
@@ -119,8 +120,9 @@ def test_undefined_alias(check, process) -> None:
     ("procmap: 1\n", "procmap: 1\nlist[str]: 1\n", (2, 1), "unknown key `list[str]`"),
     ("    duration: 15m", "    ? [a]\n    : 15m", (12, 7), "a key must be plain text"),
 ])
-def test_wrong_types_are_schema_findings_at_the_value(check, process, old, new, where,
-                                                       words) -> None:
+def test_wrong_types_are_schema_findings_at_the_value(check: Check, process: str, old: str,
+                                                      new: str, where: tuple[int, int],
+                                                      words: str) -> None:
     # the bad key is dropped and the rest is still checked: other rules may report what
     # follows from it (a role left without a definition...), but the schema finding is one
     findings = [f for f in check(replace(process, old, new)) if f.rule == "schema"]
@@ -128,7 +130,7 @@ def test_wrong_types_are_schema_findings_at_the_value(check, process, old, new, 
     assert words in findings[0].message
 
 
-def test_duplicate_keys_in_a_transition(check, process) -> None:
+def test_duplicate_keys_in_a_transition(check: Check, process: str) -> None:
     findings = check(replace(process, "    next: done\n",
                              "    next:\n      - to: done\n        to: received\n"))
     assert brief(findings) == [(15, 9, "duplicate-key")]
@@ -146,7 +148,7 @@ def test_duplicate_keys_in_a_transition(check, process) -> None:
     ("42\n", "top level is the number 42"),
     ("services:\n  web: {image: nginx}\n", "no `procmap` key"),
 ])
-def test_a_named_non_procmap_file_is_one_finding(check, content, why) -> None:
+def test_a_named_non_procmap_file_is_one_finding(check: Check, content: str, why: str) -> None:
     findings = check(content)
     assert brief(findings) == [(1, 1, "not-procmap")]
     assert why in findings[0].message
@@ -160,8 +162,8 @@ def test_a_named_non_procmap_file_is_one_finding(check, content, why) -> None:
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
 ])
-def test_utf16_and_utf32_with_bom_say_how_to_convert(check, process, bom, codec,
-                                                     name) -> None:
+def test_utf16_and_utf32_with_bom_say_how_to_convert(check: Check, process: str, bom: bytes,
+                                                     codec: str, name: str) -> None:
     findings = check(bom + process.encode(codec))
     assert brief(findings) == [(1, 1, "encoding")]
     assert f"{name}-encoded" in findings[0].message
@@ -169,13 +171,14 @@ def test_utf16_and_utf32_with_bom_say_how_to_convert(check, process, bom, codec,
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
-def test_utf16_and_utf32_without_bom_are_encoding_findings(check, process, codec) -> None:
+def test_utf16_and_utf32_without_bom_are_encoding_findings(check: Check, process: str,
+                                                           codec: str) -> None:
     findings = check(process.encode(codec))
     assert [f.rule for f in findings] == ["encoding"]
     assert findings[0].line >= 1 and findings[0].column >= 1
 
 
-def test_utf8_bom_is_accepted_and_positions_are_unchanged(check, process) -> None:
+def test_utf8_bom_is_accepted_and_positions_are_unchanged(check: Check, process: str) -> None:
     assert check(codecs.BOM_UTF8 + process.encode()) == []
     broken = replace(process, "    duration: 15m", "    duration: 15")
     plain = brief(check(broken))
@@ -183,13 +186,13 @@ def test_utf8_bom_is_accepted_and_positions_are_unchanged(check, process) -> Non
     assert brief(check(codecs.BOM_UTF8 + broken.encode())) == plain
 
 
-def test_gbk_bytes_point_at_the_first_bad_byte(check, process) -> None:
+def test_gbk_bytes_point_at_the_first_bad_byte(check: Check, process: str) -> None:
     findings = check(process.encode("gbk"))
     assert brief(findings) == [(3, 7, "encoding")]
     assert "GB18030" in findings[0].message
 
 
-def test_latin1_bytes_after_cjk_count_columns_in_characters(check) -> None:
+def test_latin1_bytes_after_cjk_count_columns_in_characters(check: Check) -> None:
     raw = "procmap: 1\nname: 客服\u00e9x\n".encode()[:-4] + "\u00e9x\n".encode("latin-1")
     findings = check(raw)
     assert brief(findings) == [(2, 9, "encoding")]
@@ -201,7 +204,7 @@ def test_latin1_bytes_after_cjk_count_columns_in_characters(check) -> None:
     b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200,
     b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(128, 256)),
 ])
-def test_binary_files_are_encoding_findings(check, raw) -> None:
+def test_binary_files_are_encoding_findings(check: Check, raw: bytes) -> None:
     findings = check(raw)
     assert [f.rule for f in findings] == ["encoding"]
     assert findings[0].line >= 1 and findings[0].column >= 1
@@ -213,32 +216,33 @@ def test_binary_files_are_encoding_findings(check, raw) -> None:
     ("\x0b", "U+000B"), ("\x0c", "U+000C"), ("\x1b", "U+001B"), ("\x7f", "U+007F"),
     ("\ufffe", "U+FFFE"),
 ])
-def test_control_characters_are_located_exactly(check, process, char, code) -> None:
+def test_control_characters_are_located_exactly(check: Check, process: str, char: str,
+                                                code: str) -> None:
     findings = check(replace(process, "name: 退款申请", f"name: 退款{char}申请"))
     assert brief(findings) == [(3, 9, "encoding")]
     assert code in findings[0].message
 
 
-def test_nul_says_binary(check, process) -> None:
+def test_nul_says_binary(check: Check, process: str) -> None:
     findings = check(replace(process, "name: 退款申请", "name: 退款\x00申请"))
     assert "NUL" in findings[0].message
 
 
 # -- tabs ----------------------------------------------------------------------------------
 
-def test_a_tab_indenting_a_line(check, process) -> None:
+def test_a_tab_indenting_a_line(check: Check, process: str) -> None:
     findings = check(replace(process, "    role: cs-agent", "\trole: cs-agent"))
     assert brief(findings) == [(11, 1, "yaml-syntax")]
     assert "tab" in findings[0].message
 
 
-def test_a_tab_before_a_sequence_entry(check, process) -> None:
+def test_a_tab_before_a_sequence_entry(check: Check, process: str) -> None:
     findings = check(replace(process, "  - id: check", "\t- id: check"))
     assert brief(findings) == [(10, 1, "yaml-syntax")]
     assert "tab" in findings[0].message
 
 
-def test_tabs_inside_values_are_text(check, process) -> None:
+def test_tabs_inside_values_are_text(check: Check, process: str) -> None:
     text = replace(process, "name: 退款申请", 'name: "退款\t申请"\ndescription: a\tb')
     assert check(text) == []
     assert load_text(text, "x").data["description"] == "a\tb"
@@ -246,7 +250,7 @@ def test_tabs_inside_values_are_text(check, process) -> None:
 
 # -- huge and deep input -------------------------------------------------------------------
 
-def test_a_5000_digit_integer_is_text_not_a_crash(check, process) -> None:
+def test_a_5000_digit_integer_is_text_not_a_crash(check: Check, process: str) -> None:
     digits = "9" * 5000
     assert load_text(f"x: {digits}\n", "x").data == {"x": digits}
     findings = check(replace(process, "id: refund", f"id: {digits}"))
@@ -260,13 +264,13 @@ def test_a_5000_digit_integer_is_text_not_a_crash(check, process) -> None:
     assert brief(findings) == [(13, 36, "schema")]
 
 
-def test_a_200000_character_scalar_is_a_limit_finding(check, process) -> None:
+def test_a_200000_character_scalar_is_a_limit_finding(check: Check, process: str) -> None:
     findings = check(replace(process, "name: 退款申请", "name: " + "长" * 200_000))
     assert brief(findings) == [(3, 7, "yaml-limit")]
     assert "200,000 characters" in findings[0].message
 
 
-def test_a_long_but_allowed_description_is_fine(check, process) -> None:
+def test_a_long_but_allowed_description_is_fine(check: Check, process: str) -> None:
     assert check(replace(process, "name: 退款申请", "name: 退款申请\ndescription: "
                          + "长" * 90_000)) == []
 
@@ -289,20 +293,21 @@ def _validate_cli(run_cli: RunCli, tmp_path: Path, content: bytes,
     ("[", "]", 67),  # "x: " then the 64th bracket: the first one too deep
     ("{a: ", "}", 256),
 ])
-def test_100000_deep_nesting_is_a_limit_finding_not_a_segfault(run_cli, tmp_path, opener,
-                                                                closer, column) -> None:
+def test_100000_deep_nesting_is_a_limit_finding_not_a_segfault(run_cli: RunCli, tmp_path: Path,
+                                                               opener: str, closer: str,
+                                                               column: int) -> None:
     text = "procmap: 1\nx: " + opener * 100_000 + "1" + closer * 100_000 + "\n"
     findings = _validate_cli(run_cli, tmp_path, text.encode())
     assert [(f["line"], f["column"], f["rule"]) for f in findings] == [
         (2, column, "yaml-limit")]
 
 
-def test_100000_unclosed_brackets(run_cli, tmp_path) -> None:
+def test_100000_unclosed_brackets(run_cli: RunCli, tmp_path: Path) -> None:
     findings = _validate_cli(run_cli, tmp_path, b"procmap: 1\nx: " + b"[" * 100_000)
     assert [(f["line"], f["column"], f["rule"]) for f in findings] == [(2, 67, "yaml-limit")]
 
 
-def test_deep_block_nesting(run_cli, tmp_path) -> None:
+def test_deep_block_nesting(run_cli: RunCli, tmp_path: Path) -> None:
     text = "procmap: 1\nx:\n" + "".join(" " * i + "- \n" for i in range(3000))
     findings = _validate_cli(run_cli, tmp_path, text.encode())
     assert [f["rule"] for f in findings] == ["yaml-limit"]
@@ -313,7 +318,7 @@ def test_nesting_within_the_limit_is_fine() -> None:
     assert doc.findings == []
 
 
-def test_recursive_alias(check, process) -> None:
+def test_recursive_alias(check: Check, process: str) -> None:
     findings = check(process + "x-loop: &a [*a]\n")
     assert brief(findings) == [(16, 13, "yaml-alias")]
     findings = check(process + "x-loop: &m {self: *m}\n")
@@ -329,7 +334,7 @@ def _bomb(levels: int = 9, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_is_refused(run_cli, tmp_path) -> None:
+def test_alias_bomb_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
     findings = _validate_cli(run_cli, tmp_path, _bomb().encode())
     assert [f["rule"] for f in findings] == ["yaml-alias"]
     assert findings[0]["line"] in range(4, 13)
@@ -350,7 +355,7 @@ def test_a_few_harmless_aliases_are_fine() -> None:
     assert doc.data["x-l2"] == [[["lol"] * 3] * 3] * 3
 
 
-def test_a_50_mb_file_is_refused(run_cli, tmp_path) -> None:
+def test_a_50_mb_file_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "huge.yaml").write_bytes(b"procmap: 1\nx-data: \"" + b"x" * 50_000_000
                                          + b"\"\n")
     result = run_cli(["validate", "huge.yaml"], timeout=60)
@@ -390,7 +395,8 @@ def test_a_huge_file_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
     'name: !!python/object/apply:builtins.open ["{marker}", "w"]',
     'name: !!python/object/new:builtins.open ["{marker}", "w"]',
 ])
-def test_python_tags_never_execute(run_cli, tmp_path, process, template) -> None:
+def test_python_tags_never_execute(run_cli: RunCli, tmp_path: Path, process: str,
+                                   template: str) -> None:
     marker = tmp_path / "pwned"
     line = template.format(marker=marker)
     findings = _validate_cli(run_cli, tmp_path,
@@ -400,7 +406,7 @@ def test_python_tags_never_execute(run_cli, tmp_path, process, template) -> None
     assert not marker.exists()
 
 
-def test_python_name_tag(check, process) -> None:
+def test_python_name_tag(check: Check, process: str) -> None:
     findings = check(replace(process, "name: 退款申请", "name: !!python/name:os.system"))
     assert brief(findings) == [(3, 7, "yaml-tag")]
     assert "!!python/name:os.system" in findings[0].message
@@ -413,12 +419,12 @@ def test_python_name_tag(check, process) -> None:
     ("name: !!set {a}", 7),
     ("name: !<tag:example.com,2024:x> y", 7),
 ])
-def test_other_tags_are_refused(check, process, line, column) -> None:
+def test_other_tags_are_refused(check: Check, process: str, line: str, column: int) -> None:
     findings = check(replace(process, "name: 退款申请", line))
     assert brief(findings) == [(3, column, "yaml-tag")]
 
 
-def test_core_tags_keep_the_text(check, process) -> None:
+def test_core_tags_keep_the_text(check: Check, process: str) -> None:
     text = replace(process, "name: 退款申请", "name: !!str 退款申请\nversion: !!str 3.10")
     assert check(text) == []
     assert load_text(text, "x").data["version"] == "3.10"
@@ -426,7 +432,7 @@ def test_core_tags_keep_the_text(check, process) -> None:
 
 # -- merge keys --------------------------------------------------------------------------
 
-def test_merge_keys_fill_in_values(check, process) -> None:
+def test_merge_keys_fill_in_values(check: Check, process: str) -> None:
     text = replace(process, "steps:\n", "x-agent: &agent {role: cs-agent, duration: 5m}\n"
                    "steps:\n")
     text = replace(text, "    role: cs-agent\n    duration: 15m\n", "    <<: *agent\n")
@@ -441,7 +447,7 @@ def test_explicit_keys_win_over_merged_ones() -> None:
     assert data["x"] == {"a": 2, "b": 1, "c": 3}
 
 
-def test_merging_a_scalar_is_a_schema_finding(check, process) -> None:
+def test_merging_a_scalar_is_a_schema_finding(check: Check, process: str) -> None:
     findings = check(process + "x-d: &d 5\nx-e: {<<: *d}\n")
     assert [f.rule for f in findings] == ["schema"]
     assert findings[0].line == 17
@@ -457,7 +463,7 @@ def test_merging_a_scalar_is_a_schema_finding(check, process) -> None:
     ("1:30", "1:30"), (".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan"),
     ("+1", "+1"), ("12", "12"), ("3.5", "3.5"),
 ])
-def test_plain_scalars_keep_their_text(check, process, written, kept) -> None:
+def test_plain_scalars_keep_their_text(check: Check, process: str, written: str, kept: str) -> None:
     text = replace(process, "name: 退款申请", f"name: {written}\nversion: {written}")
     assert check(text) == []
     doc = load_text(text, "x")
@@ -470,7 +476,8 @@ def test_plain_scalars_keep_their_text(check, process, written, kept) -> None:
 
 
 @pytest.mark.parametrize("written", ["010", "0x1F", "1e3", "2024-01-01"])
-def test_ids_that_look_like_numbers_stay_as_written(check, process, written) -> None:
+def test_ids_that_look_like_numbers_stay_as_written(check: Check, process: str,
+                                                    written: str) -> None:
     text = replace(process, "id: refund", f"id: {written}")
     assert check(text) == []
     from procmap.model import build_workspace
@@ -478,14 +485,14 @@ def test_ids_that_look_like_numbers_stay_as_written(check, process, written) -> 
     assert build_workspace([load_text(text, "x")]).processes[0].process.id == written
 
 
-def test_a_clock_duration_suggests_units(check, process) -> None:
+def test_a_clock_duration_suggests_units(check: Check, process: str) -> None:
     findings = check(replace(process, "    duration: 15m", "    duration: 1:30"))
     assert brief(findings) == [(12, 15, "schema")]
     assert "1h30m" in findings[0].message
 
 
 @pytest.mark.parametrize("number", ["30", "1.5"])
-def test_a_bare_number_duration_says_to_add_a_unit(check, process, number) -> None:
+def test_a_bare_number_duration_says_to_add_a_unit(check: Check, process: str, number: str) -> None:
     findings = check(replace(process, "    duration: 15m", f"    duration: {number}"))
     assert brief(findings) == [(12, 15, "schema")]
     assert f"{number}m" in findings[0].message and "unit" in findings[0].message
@@ -495,14 +502,14 @@ def test_a_bare_number_duration_says_to_add_a_unit(check, process, number) -> No
     ("30 minutes", "single letters"), ("2 days", "single letters"), ("2小时", "single"),
     ("PT", "not a duration"), ("1h30", "not a duration"),
 ])
-def test_duration_typos(check, process, written, words) -> None:
+def test_duration_typos(check: Check, process: str, written: str, words: str) -> None:
     findings = check(replace(process, "    duration: 15m", f"    duration: {written}"))
     assert brief(findings) == [(12, 15, "schema")]
     assert words in findings[0].message
 
 
 @pytest.mark.parametrize("written", ["1d4h", "1.5h", "PT30M", "P3D", "2w", ".5h", "0m"])
-def test_good_durations(check, process, written) -> None:
+def test_good_durations(check: Check, process: str, written: str) -> None:
     assert check(replace(process, "    duration: 15m", f"    duration: {written}")) == []
 
 
@@ -525,17 +532,17 @@ steps:
 """
 
 
-def test_cjk_ids_and_emoji_names_validate(check) -> None:
+def test_cjk_ids_and_emoji_names_validate(check: Check) -> None:
     assert check(CJK_PROCESS) == []
 
 
-def test_cjk_columns_count_characters(check) -> None:
+def test_cjk_columns_count_characters(check: Check) -> None:
     findings = check(CJK_PROCESS.replace("role: オペレーター, next", "role: オペレータ, next"))
     assert brief(findings) == [(7, 10, "unused-role"), (12, 20, "unknown-reference")]
     assert "did you mean 'オペレーター'" in findings[1].message
 
 
-def test_an_emoji_is_not_an_id(check) -> None:
+def test_an_emoji_is_not_an_id(check: Check) -> None:
     findings = check(CJK_PROCESS.replace("{id: 结束,", "{id: 🏁,").replace(
         "next: 结束}", "next: 🏁}"))
     assert [f.rule for f in findings] == ["schema", "schema"]
@@ -547,7 +554,7 @@ def test_an_emoji_is_not_an_id(check) -> None:
     "a | b > c < d", "back\\slash\\", "C:\\path\\", "line one\nline two", "%25 %0A ::error",
     "& amp; &lt;", "]]> <!-- -->", "`rm -rf /`", "   padded   ", "\u202eRTL", "x\u200by",
 ])
-def test_hostile_names_validate_and_round_trip(check, process, name) -> None:
+def test_hostile_names_validate_and_round_trip(check: Check, process: str, name: str) -> None:
     import json
 
     single_quoted = "'" + name.replace("'", "''").replace("\n", "\n\n") + "'"
@@ -565,13 +572,13 @@ def test_hostile_names_validate_and_round_trip(check, process, name) -> None:
         assert model.steps[1].description == name
 
 
-def test_crlf_line_endings_keep_positions(check, process) -> None:
+def test_crlf_line_endings_keep_positions(check: Check, process: str) -> None:
     broken = replace(process, "    duration: 15m", "    duration: 15")
     assert check(process.replace("\n", "\r\n")) == []
     assert brief(check(broken.replace("\n", "\r\n"))) == [(12, 15, "schema")]
 
 
-def test_a_finding_on_a_merged_value_points_at_the_step(check, process) -> None:
+def test_a_finding_on_a_merged_value_points_at_the_step(check: Check, process: str) -> None:
     text = replace(process, "steps:\n", "x-agent: &agent {role: cs-agnet}\nsteps:\n")
     text = replace(text, "    role: cs-agent\n", "    <<: *agent\n")
     findings = check(text)
@@ -579,7 +586,7 @@ def test_a_finding_on_a_merged_value_points_at_the_step(check, process) -> None:
     assert brief(findings) == [(5, 9, "unused-role"), (11, 5, "unknown-reference")]
 
 
-def test_an_anchor_defined_twice(check, process) -> None:
+def test_an_anchor_defined_twice(check: Check, process: str) -> None:
     findings = check(process + "x-a: &a {k: 1}\nx-b: &a {k: 2}\nx-c: *a\n")
     assert brief(findings) == [(17, 6, "yaml-alias")]
     assert "&a is defined twice" in findings[0].message

@@ -34,6 +34,7 @@ def test_a_spread_is_its_lognormal_mean_and_keeps_median_and_p90() -> None:
 
 def test_a_spread_without_variation_is_the_fixed_duration() -> None:
     step = _process(wait={"median": "1h", "p90": "1h"}).steps[1]
+    assert isinstance(step.wait, Spread)
     assert float(step.wait) == 1.0 and step.wait.sigma == 0.0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from typing import Any
 
 import pytest
 from lxml import html as lxml_html
@@ -36,7 +37,7 @@ def _assert_text_intact(drawn: str) -> None:
         assert expected in squashed, expected
 
 
-def _assert_svg_is_inert(root: object) -> None:
+def _assert_svg_is_inert(root: Any) -> None:
     assert not list(root.iter(f"{SVG}script"))
     assert not list(root.iter(f"{SVG}image"))
     assert not list(root.iter(f"{SVG}foreignObject"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from render_diagrams import GRAPHVIZ_MARKS, complaint_diagram, small_diagram
@@ -30,7 +32,7 @@ def _synthetic(direction: str) -> Diagram:
     return diagram
 
 
-DIAGRAMS = {
+DIAGRAMS: dict[str, Callable[[Any], Diagram]] = {
     "small": small_diagram,
     "complaint": complaint_diagram,
     "synthetic": _synthetic,
@@ -38,7 +40,7 @@ DIAGRAMS = {
 
 
 @pytest.fixture(params=sorted(DIAGRAMS))
-def drawn(request: pytest.FixtureRequest, direction: str) -> tuple[Diagram, object]:
+def drawn(request: pytest.FixtureRequest, direction: str) -> tuple[Diagram, Any]:
     diagram = DIAGRAMS[request.param](direction)
     return diagram, parse_svg(render_image(diagram, "svg"))
 
@@ -48,7 +50,7 @@ def _bands(diagram: Diagram, root: object) -> list[tuple[float, float, float, fl
     return [shape_box(by_id[f"lane-{encode_xml_id(lane.id)}"]) for lane in diagram.lanes]
 
 
-def test_lanes_and_steps_have_ids_and_classes(drawn: tuple[Diagram, object]) -> None:
+def test_lanes_and_steps_have_ids_and_classes(drawn: tuple[Diagram, Any]) -> None:
     diagram, root = drawn
     lanes = groups(root, "lane")
     assert [decode_xml_id(g.get("id")[len("lane-"):]) for g in lanes] == [
@@ -64,7 +66,7 @@ def test_lanes_and_steps_have_ids_and_classes(drawn: tuple[Diagram, object]) -> 
         assert {"node", "step"} <= classes(g)
 
 
-def test_bands_follow_lane_order_and_do_not_overlap(drawn: tuple[Diagram, object]) -> None:
+def test_bands_follow_lane_order_and_do_not_overlap(drawn: tuple[Diagram, Any]) -> None:
     diagram, root = drawn
     bands = _bands(diagram, root)
     for before, after in pairwise(bands):
@@ -76,7 +78,7 @@ def test_bands_follow_lane_order_and_do_not_overlap(drawn: tuple[Diagram, object
             assert (before[1], before[3]) == pytest.approx((after[1], after[3]))
 
 
-def test_every_step_is_inside_its_lane_band(drawn: tuple[Diagram, object]) -> None:
+def test_every_step_is_inside_its_lane_band(drawn: tuple[Diagram, Any]) -> None:
     diagram, root = drawn
     bands = dict(zip((lane.id for lane in diagram.lanes), _bands(diagram, root), strict=True))
     lane_of = {encode_xml_id(node.id): node.lane for node in diagram.nodes}
@@ -91,7 +93,7 @@ def test_every_step_is_inside_its_lane_band(drawn: tuple[Diagram, object]) -> No
         assert inside(shape_box(g), bands[lane_of[key]]), key
 
 
-def test_bands_are_drawn_before_steps_and_edges(drawn: tuple[Diagram, object]) -> None:
+def test_bands_are_drawn_before_steps_and_edges(drawn: tuple[Diagram, Any]) -> None:
     _, root = drawn
     order = [g for g in root.iter(f"{SVG}g") if classes(g) & {"lane", "node", "edge"}]
     first_other = next(i for i, g in enumerate(order) if "lane" not in classes(g))
@@ -124,7 +126,7 @@ def _path_points(d: str) -> list[tuple[float, float]]:
     return samples
 
 
-def test_edges_never_run_through_a_shape(drawn: tuple[Diagram, object]) -> None:
+def test_edges_never_run_through_a_shape(drawn: tuple[Diagram, Any]) -> None:
     """Routed edges go around steps, badges and lane headers, never behind them."""
     _, root = drawn
     boxes = [shape_box(g) for css in ("step", "badge", "lane-header") for g in groups(root, css)]
