@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench schema docs clean system-deps
+.PHONY: run test lint bench schema docs clean system-deps sdist sdist-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,16 +37,29 @@ run: $(STAMP) system-deps
 	$(BIN)/procmap render examples -o out --format bpmn
 	@echo "procmap: reports and diagrams are in out/"
 
-## test: install the dev extras and run the whole suite
+## test: install the dev extras and run the whole suite; ends with what was skipped and why
+## (PROCMAP_OFFLINE=1 skips the tests that download; PYTEST_ARGS="-k ..." narrows the run)
 test: $(DEVSTAMP) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
 
+## lint: ruff over the code, tests, benchmarks and scripts; mypy --strict over the same
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/python scripts/typecheck.py
 
+## bench: time validate, audit, render and the refusal of hostile files (docs/benchmarks.md)
 bench: $(DEVSTAMP) system-deps
 	$(BIN)/python bench/run.py
+
+## sdist: build dist/procmap-<version>.tar.gz and the wheel (docs/release.md)
+sdist: $(DEVSTAMP)
+	$(BIN)/python -m pip install -q 'build>=1.2'
+	$(BIN)/python -m build --outdir dist
+
+## sdist-check: build the sdist, check its listing, run tests from the unpacked archive
+sdist-check: $(DEVSTAMP)
+	$(BIN)/python -m pip install -q 'build>=1.2'
+	$(BIN)/python scripts/check_sdist.py
 
 schema: $(STAMP)
 	$(BIN)/procmap schema > schema/procmap-1.schema.json
@@ -55,4 +68,4 @@ docs: $(STAMP)
 	$(BIN)/python scripts/gen_rule_docs.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out dist build .pytest_cache .mypy_cache .ruff_cache
