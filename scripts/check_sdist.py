@@ -34,7 +34,7 @@ REQUIRED = ("README.md", "LICENSE", "CHANGELOG.md", "CONTRIBUTING.md", "pyprojec
             "tests/fixtures/bpmn-miwg/README.md", "tests/bpmn/js/package-lock.json")
 FORBIDDEN = ("/.venv/", "/node_modules/", "/__pycache__/", ".pyc", "/.mypy_cache/",
              "/.pytest_cache/", "/.ruff_cache/", "/.hypothesis/", "/bench/results/", "/.git/",
-             "/out/", "/dist/", ".egg-info/")
+             "/out/", "/dist/")
 WHEEL_REQUIRED = ("procmap/__init__.py", "procmap/py.typed", "procmap/data/__init__.py")
 QUICK_TESTS = ("tests/test_schema.py", "tests/test_docs.py", "tests/validate",
                "tests/cli/test_cli_golden.py", "tests/bpmn/test_bpmn_import_miwg.py",
@@ -109,6 +109,12 @@ def main() -> int:
                 archive.extractall(unpacked)
         project = unpacked / names[0].split("/", 1)[0]
         env = {**os.environ, "PYTHONPATH": str(project / "src"), "PROCMAP_OFFLINE": "1"}
+        where = subprocess.run([sys.executable, "-c", "import procmap; print(procmap.__file__)"],
+                               cwd=project, env=env, capture_output=True, text=True,
+                               check=False).stdout.strip()
+        if not Path(where).is_relative_to(project):
+            print(f"sdist-check: tests would import procmap from {where}, not the sdist")
+            return 1
         tests = [] if args.full else list(QUICK_TESTS)
         command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                    *tests]

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs the system packages procmap's rendering and its browser test need, when they
-# are missing: Graphviz (dot), a CJK font, and Chromium (only with --browser).
-# Uses apt-get when running as root; otherwise prints what to install and carries on.
+# Installs the system packages procmap's development, rendering and browser test need,
+# when they are missing: make, git and python3-venv (to build the virtualenv), Graphviz
+# (dot), a CJK font, and Chromium, node and npm (only with --browser).
+# Uses apt-get when running as root; otherwise prints what to install and carries on
+# (tests that need a missing package are skipped and say so).
 set -u
 want_browser=0
 [ "${1:-}" = "--browser" ] && want_browser=1
 
 missing=()
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v git >/dev/null 2>&1 || missing+=(git)
+# `python3 -m venv` needs ensurepip, which Debian ships separately
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   missing+=(fonts-noto-cjk)
