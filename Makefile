@@ -40,7 +40,7 @@ run: $(STAMP) system-deps
 ## test: install the dev extras and run the whole suite; ends with what was skipped and why
 ## (PROCMAP_OFFLINE=1 skips the tests that download; PYTEST_ARGS="-k ..." narrows the run)
 test: $(DEVSTAMP) system-deps
-	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff over the code, tests, benchmarks and scripts; mypy --strict over the same
 lint: $(DEVSTAMP)

@@ -116,7 +116,7 @@ def main() -> int:
             print(f"sdist-check: tests would import procmap from {where}, not the sdist")
             return 1
         tests = [] if args.full else list(QUICK_TESTS)
-        command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+        command = [sys.executable, "-m", "pytest", "-q", "-rfEs", "-p", "no:cacheprovider",
                    *tests]
         print(f"sdist-check: running {' '.join(command[2:])} in {project.name}/", flush=True)
         ran = subprocess.run(command, cwd=project, env=env, check=False)

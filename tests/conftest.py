@@ -7,7 +7,7 @@ and the test markers: what a test needs beyond Python (see CONTRIBUTING.md, "Tes
 - ``browser``: needs Chromium and node/npm; skipped, with the reason, when missing.
 
 A skip must say why (``pytest.skip("...")``): a skip without a reason fails, so the
-summary that ``-rs`` prints at the end of every run tells what was not tested and why.
+summary that ``-rfEs`` prints at the end of every run tells what was not tested and why.
 """
 
 from __future__ import annotations
