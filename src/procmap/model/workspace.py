@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from procmap.findings import Finding, Severity
+from procmap.findings import Finding
 from procmap.loader.document import Document
 from procmap.model.fields import id_problem, sanitized_id
 from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role, split_extensions
+from procmap.rules.declared import declared_severity
 
 Path = tuple[str | int, ...]
 
@@ -104,7 +105,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
         if data.get("procmap") != 1 or isinstance(data.get("procmap"), bool):
             line, column = doc.locate(("procmap",))
             workspace.findings.append(Finding(
-                doc.path, line, column, "schema", Severity.ERROR,
+                doc.path, line, column, "schema", declared_severity("schema"),
                 f"unsupported format version {_shown(data.get('procmap'))}: this procmap reads "
                 "format 1 (`procmap: 1`)"))
             continue
@@ -117,7 +118,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
         else:
             line, column = doc.locate(())
             workspace.findings.append(Finding(
-                doc.path, line, column, "schema", Severity.ERROR,
+                doc.path, line, column, "schema", declared_severity("schema"),
                 "a procmap file needs `steps` (a process) or `roles` (a role catalog)"))
     return workspace
 
@@ -129,7 +130,7 @@ def _not_procmap(doc: Document, data: Any) -> Finding:
         why = "it is empty"
     else:
         why = f"its top level is {_describe(data)}, not a mapping"
-    return Finding(doc.path, 1, 1, "not-procmap", Severity.ERROR,
+    return Finding(doc.path, 1, 1, "not-procmap", declared_severity("not-procmap"),
                    f"not a procmap file: {why}; procmap files start with `procmap: 1`")
 
 
@@ -210,7 +211,8 @@ def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Fin
         seen.add((loc, error["type"]))
         message, at, on_key = _translate(error, loc, root, doc)
         line, column = doc.locate(at, key=on_key)
-        findings.append(Finding(doc.path, line, column, "schema", Severity.ERROR, message))
+        findings.append(Finding(doc.path, line, column, "schema", declared_severity("schema"),
+                                message))
     return findings
 
 
