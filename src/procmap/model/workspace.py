@@ -52,6 +52,9 @@ class RoleEntry:
     doc: Document
     path: Path  # where the role is defined in doc
     in_catalog: bool
+    #: loaded from the project's catalogs to resolve a reference the files given left
+    #: open: never a duplicate-id, never an unused-role
+    from_project: bool = False
 
 
 @dataclass
@@ -62,6 +65,8 @@ class Workspace:
     role_definitions: list[RoleEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     explicit: frozenset[str] = frozenset()  # files named one by one, not found by a scan
+    #: roles from the project's catalogs that resolve references (`add_project_roles`)
+    project_roles: list[RoleEntry] = field(default_factory=list)
 
     @cached_property
     def roles(self) -> dict[str, RoleEntry]:
@@ -73,7 +78,50 @@ class Workspace:
             for entry in self.role_definitions:
                 if entry.in_catalog is in_catalog:
                     namespace.setdefault(entry.role.id, entry)
+        for entry in self.project_roles:  # the files given win
+            namespace.setdefault(entry.role.id, entry)
         return namespace
+
+    def unresolved_roles(self) -> set[str]:
+        """Role ids that processes and roles name but no role of this workspace defines."""
+        named: set[str] = set()
+        for entry in self.processes:
+            process = entry.process
+            if process.owner:
+                named.add(process.owner)
+            for step in process.steps:
+                named.update(r for r in (step.role, step.accountable) if r)
+                named.update(step.consulted)
+                named.update(step.informed)
+        named.update(e.role.reports_to for e in self.roles.values() if e.role.reports_to)
+        return named - set(self.roles)
+
+    def add_project_roles(self, documents: Iterable[Document]) -> None:
+        """Resolve open role references from the project's catalog documents: the roles
+        named (and the roles those report to) are added, nothing else."""
+        available: dict[str, RoleEntry] = {}
+        for doc in documents:
+            data = doc.data
+            if not (isinstance(data, dict) and data.get("procmap") == 1 and "roles" in data
+                    and "steps" not in data):
+                continue
+            if doc.has_extensions:
+                split_extensions(data)
+            try:
+                catalog = Catalog.model_validate(data)
+            except ValidationError:
+                continue  # a broken catalog resolves nothing; validating it reports why
+            for index, role in enumerate(catalog.roles):
+                available.setdefault(role.id, RoleEntry(role, doc, ("roles", index),
+                                                        in_catalog=True, from_project=True))
+        wanted = self.unresolved_roles()
+        while wanted:
+            added = [available.pop(r) for r in sorted(wanted) if r in available]
+            if not added:
+                return
+            self.project_roles.extend(added)
+            self.__dict__.pop("roles", None)  # the namespace changed
+            wanted = {e.role.reports_to for e in added if e.role.reports_to} - set(self.roles)
 
     def process(self, process_id: str) -> ProcessEntry | None:
         for entry in self.processes:
