@@ -178,7 +178,7 @@ def _read_levels(config: Config, table: dict[str, Any], path: str,
     known = known_rules if known_rules is not None else list(rules)
     for rule, level in table.items():
         if rule not in known:
-            raise ConfigError(f"{path}: [rules] names an unknown rule '{_shown(rule)}'"
+            raise ConfigError(f"{path}: [rules] names an unknown rule {_shown(rule)}"
                               f"{did_you_mean(rule, known)}")
         module = rules.get(rule)
         if module is not None and not module.rule.configurable:
@@ -201,7 +201,7 @@ def _read_thresholds(config: Config, table: dict[str, Any], path: str) -> None:
         if option is None and name not in GLOBAL_THRESHOLDS:
             known = sorted([*declared, *GLOBAL_THRESHOLDS])
             raise ConfigError(f"{path}: [thresholds] has an unknown threshold "
-                              f"'{_shown(name)}'{did_you_mean(name, known)}")
+                              f"{_shown(name)}{did_you_mean(name, known)}")
         checked = option[0].check(value) if option is not None else \
             _check_share(value)
         if isinstance(checked, str):
