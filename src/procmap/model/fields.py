@@ -141,7 +141,10 @@ def parse_availability(value: Any) -> float:
     # split by hand: the regex `\s*(.+?)\s*/` backtracked cubically on a blank value
     amount, slash, unit = value.rpartition("/") if isinstance(value, str) else ("", "", "")
     if slash and amount.strip() and unit.strip() in ("d", "w"):
-        hours = parse_duration(amount.strip()) / _RATE_UNITS[unit.strip()]
+        try:
+            hours = parse_duration(amount.strip()) / _RATE_UNITS[unit.strip()]
+        except PydanticCustomError:
+            hours = 0.0  # say what an availability looks like, not a duration
         if 0 < hours <= 24:
             return hours
     raise PydanticCustomError(
