@@ -238,24 +238,31 @@ _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow",
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, text: str) -> Finding:
+    mark = _syntax_mark(exc)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Finding(path, line, column, "yaml-syntax", declared_severity("yaml-syntax"),
+                   _syntax_message(exc, text, mark))
+
+
+def _syntax_mark(exc: yaml.MarkedYAMLError) -> Any:
     mark = exc.problem_mark or exc.context_mark
     if (exc.context_mark is not None and mark is not None
             and (exc.context or "").startswith(_UNCLOSED)
             and mark.line > exc.context_mark.line):
         # found lines later (or at the end): the unclosed quote or bracket is what to fix
         mark = exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return mark
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if isinstance(exc, yaml.composer.ComposerError) and "single document" in str(exc):
-        message = ("file holds several YAML documents (`---`): put each process in its "
-                   "own file")
-    elif ("\t" in problem or "tab character" in problem
-          or ("cannot start any token" in problem and _tab_at(text, mark))):
-        message = "a tab character indents this line: YAML indents with spaces only"
-    else:
-        context = f" {exc.context}" if exc.context and exc.problem else ""
-        message = f"invalid YAML{context}: {problem}; check the indentation and quoting here"
-    return Finding(path, line, column, "yaml-syntax", declared_severity("yaml-syntax"), message)
+        return "file holds several YAML documents (`---`): put each process in its own file"
+    if ("\t" in problem or "tab character" in problem
+            or ("cannot start any token" in problem and _tab_at(text, mark))):
+        return "a tab character indents this line: YAML indents with spaces only"
+    context = f" {exc.context}" if exc.context and exc.problem else ""
+    return f"invalid YAML{context}: {problem}; check the indentation and quoting here"
 
 
 def _tab_at(text: str, mark: Any) -> bool:
@@ -496,13 +503,8 @@ class _EventConverter:
             raise self._refuse(event.start_mark, "yaml-limit", (
                 f"this value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}: keep long texts in a linked document"))
-        tag = event.tag
-        if event.style or tag is not None:
-            if tag == _TAG + "null" and text in _NULLS:
-                return None
-            if tag == _TAG + "bool" and text in _BOOLS:
-                return _BOOLS[text]
-            return text  # quoted, or !!str / !!int ... written explicitly: keep the text
+        if event.style or event.tag is not None:
+            return _written(text, event.tag)
         if not text or text in _NULLS:
             return None
         if text in _BOOLS:
@@ -513,6 +515,15 @@ class _EventConverter:
             if _FLOAT.match(text) and repr(float(text)) == text:
                 return float(text)
         return text
+
+
+def _written(text: str, tag: str | None) -> Any:
+    """A quoted or explicitly tagged scalar: its text, except `!!null` and `!!bool`."""
+    if tag == _TAG + "null" and text in _NULLS:
+        return None
+    if tag == _TAG + "bool" and text in _BOOLS:
+        return _BOOLS[text]
+    return text  # quoted, or !!str / !!int ... written explicitly: keep the text
 
 
 def _tag_message(tag: str) -> str:

@@ -286,44 +286,56 @@ def _object_at(root: str, loc: Path) -> str:
 
 
 def _translate(error: Any, loc: Path, root: str, doc: Document) -> tuple[str, Path, bool]:
-    kind = error["type"]
-    value = error.get("input")
+    """(message, where, on the key?) for one pydantic error."""
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    where = f"`{field_name}`" if field_name else "this value"
+    structural = _structure_problem(error["type"], loc, root, field_name, error.get("input"))
+    if structural is not None:
+        return structural
+    return (_value_problem(error, field_name), loc, False)
+
+
+def _structure_problem(kind: str, loc: Path, root: str, field_name: str, value: Any
+                       ) -> tuple[str, Path, bool] | None:
+    """A key that should not be there, a key missing, or a mapping that is not one."""
     if kind == "extra_forbidden":
         owner = _object_at(root, loc[:-1])
         return (_unknown_key(str(loc[-1]), owner), loc, True)
     if kind == "missing":
         owner = _object_at(root, loc[:-1])
         return (f"{_article(owner)} {owner} needs the key `{field_name}`", loc[:-1], True)
-    if kind in ("string_type", "str_type"):
-        if isinstance(value, bool):
-            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
-                    "to keep the text", loc, False)
-        return (f"{where} must be text, not {_describe(value)}", loc, False)
-    if kind == "string_pattern_mismatch":
-        return (f"{where}: {id_problem(str(value))}", loc, False)
-    if kind in ("list_type",):
-        return (f"{where} must be a list, not {_describe(value)}", loc, False)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         owner = _object_at(root, loc)
         return (f"each {owner} must be a mapping of keys, not {_describe(value)}", loc, False)
+    return None
+
+
+def _value_problem(error: Any, field_name: str) -> str:
+    """What is wrong with a value, and what to write instead."""
+    kind = error["type"]
+    value = error.get("input")
+    where = f"`{field_name}`" if field_name else "this value"
+    if kind in ("string_type", "str_type"):
+        if isinstance(value, bool):
+            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
+                    "to keep the text")
+        return f"{where} must be text, not {_describe(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: {id_problem(str(value))}"
+    if kind == "list_type":
+        return f"{where} must be a list, not {_describe(value)}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "finite_number"):
-        return (f"{where} must be a number, not {_describe(value)}", loc, False)
+        return f"{where} must be a number, not {_describe(value)}"
     if kind == "enum" and field_name == "kind":
         kinds = [k.value for k in Kind]
         guess = difflib.get_close_matches(str(value), kinds, n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return (f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}", loc,
-                False)
+        return f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}"
     if kind == "too_short" and field_name in ("steps", "roles"):
-        return (f"`{field_name}` is empty: list at least one", loc, False)
+        return f"`{field_name}` is empty: list at least one"
     if kind == "literal_error" and field_name == "procmap":
-        return ("`procmap` must be 1, the format version", loc, False)
+        return "`procmap` must be 1, the format version"
     message = str(error.get("msg", "invalid value"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return (f"{where}: {message}", loc, False)
+    return f"{where}: {message.removeprefix('Value error, ')}"
 
 
 def _unknown_key(key: str, owner: str) -> str:
