@@ -35,7 +35,86 @@ def timed(command: list[str], runs: int, timeout: float = 600) -> tuple[float, f
     return statistics.median(times), min(times), code
 
 
+BARE_LOAD = """
+import gc, sys, yaml
+gc.disable()
+for path in sys.argv[1:]:
+    with open(path, "rb") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+def bare_load(files: list[str], runs: int) -> tuple[float, float, int]:
+    """A bare libyaml load of the same files (no checks at all), as one process."""
+    return timed([sys.executable, "-c", BARE_LOAD, *files], runs)
+
+
+def _in_process(function: object, *args: object, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(*args)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _roles_chain(count: int) -> str:
+    lines = ["procmap: 1", "roles:"]
+    lines += [f"  - {{id: r{i}, reports_to: r{i + 1}}}" for i in range(count - 1)]
+    lines.append(f"  - {{id: r{count - 1}, reports_to: r0}}")
+    return "\n".join(lines) + "\n"
+
+
+def scaling() -> None:
+    """Each bounded cost at two sizes: the growth factor is ~2 when linear, ~4 when
+    quadratic, ~8 when cubic (issue 10: these were cubic or worse)."""
+    from procmap.config import Config
+    from procmap.loader.discover import discover
+    from procmap.model.fields import parse_availability
+    from procmap.pipeline import validate_paths
+
+    def availability(size: int) -> None:
+        try:
+            parse_availability(" " * size)
+        except ValueError:
+            pass
+
+    def chain(size: int) -> None:
+        work = tempfile.mkdtemp(prefix="procmap-scale-")
+        try:
+            path = os.path.join(work, "roles.yaml")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(_roles_chain(size))
+            validate_paths([path], Config())
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def scan(size: int) -> None:
+        work = tempfile.mkdtemp(prefix="procmap-scale-")
+        try:
+            for index in range(size):
+                folder = os.path.join(work, f"d{index % 50}")
+                os.makedirs(folder, exist_ok=True)
+                with open(os.path.join(folder, f"f{index}.yaml"), "w") as handle:
+                    handle.write("other: 1\n")
+            discover([work])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    cases = [("availability of n blanks", availability, 100_000),
+             ("reports_to chain of n roles", chain, 10_000),
+             ("directory scan of n files", scan, 2_000)]
+    print(f"{'case':32} {'n':>8} {'time n':>9} {'time 2n':>9} {'growth':>7}")
+    for name, function, size in cases:
+        small = _in_process(function, size)
+        large = _in_process(function, 2 * size)
+        print(f"{name:32} {size:8,} {small:9.4f} {large:9.4f} {large / small:7.2f}")
+
+
 def main() -> None:
+    if "--scaling" in sys.argv:
+        scaling()
+        return
     work = tempfile.mkdtemp(prefix="procmap-bench-")
     try:
         single = os.path.join(work, "one")
@@ -54,6 +133,8 @@ def main() -> None:
                      *timed([*PROCMAP, "validate", one], 15)))
         rows.append((f"procmap validate repo (1,000 files x 50 steps, {size_mb:.1f} MB)",
                      *timed([*PROCMAP, "validate", repo], 5)))
+        rows.append(("bare libyaml load of the same files (one process, no GC)",
+                     *bare_load(files, 5)))
         serial = dict(os.environ, PROCMAP_WORKERS="1")
         start = time.perf_counter()
         subprocess.run([*PROCMAP, "validate", repo], capture_output=True, env=serial)
@@ -66,6 +147,7 @@ def main() -> None:
         print(f"{'command':66} {'median s':>9} {'min s':>7}  exit")
         for name, median, best, code in rows:
             print(f"{name:66} {median:9.3f} {best:7.3f}  {code}")
+        print(f"\nprocmap validate / bare libyaml load: {rows[3][1] / rows[4][1]:.2f}x")
         if checker:
             ours = rows[3][1]
             print(f"\nprocmap validate is {rows[-1][1] / ours:.1f}x faster than check-jsonschema "

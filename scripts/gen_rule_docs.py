@@ -12,11 +12,11 @@ import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
-from procmap.rules import all_rules
+from procmap.rules import Option, all_rules
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "docs", "rules.md")
 PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit",
-          "import": "BPMN import"}
+          "import": "BPMN import", "engine": "procmap itself"}
 
 
 def render() -> str:
@@ -34,16 +34,27 @@ def render() -> str:
             continue
         out += [f"## {title}", "", "| rule | default | flags |", "| --- | --- | --- |"]
         out += [f"| [`{m.rule.id}`](#{m.rule.id}) | {m.rule.severity.label} | "
-                f"{m.rule.summary} |" for m in members]
+                f"{m.rule.describe()} |" for m in members]
         out.append("")
         for module in members:
             doc = textwrap.dedent(module.doc).strip()
             summary, _, body = doc.partition("\n\n")
+            fixed = "" if module.rule.configurable else (
+                " It cannot be turned off or re-levelled: later rules rely on it.")
             out += [f"### {module.rule.id}", "",
-                    f"Default severity: **{module.rule.severity.label}**.", "",
+                    f"Default severity: **{module.rule.severity.label}**.{fixed}", "",
                     " ".join(summary.split()), ""]
+            out += _options(module.rule.options)
             out += _body(body)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _options(options: tuple[Option, ...]) -> list[str]:
+    if not options:
+        return []
+    lines = ["Options (`[thresholds]` in procmap.toml):", ""]
+    lines += [f"- `{o.name}` (default {o.default:g}): {o.help}" for o in options]
+    return [*lines, ""]
 
 
 def _body(body: str) -> list[str]:

@@ -166,3 +166,39 @@ def test_what_procmap_reports_as_schema_errors_the_schema_rejects(validator: Dra
     for path in (FIXTURES / "schema" / case).glob("*.yaml"):
         data = _procmap_data(path.read_text(encoding="utf-8"))
         assert _errors(validator, data) != [], path
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(name, key, field) for name, definition in schema["$defs"].items()
+            for key, field in definition.get("properties", {}).items()]
+
+
+def test_every_field_has_a_description_for_hover_help() -> None:
+    schema = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    missing = [f"{name}.{key}" for name, key, field in _properties(schema)
+               if not field.get("description")]
+    assert missing == []
+    assert "How many people fill this role" in \
+        schema["$defs"]["Role"]["properties"]["capacity"]["description"]
+
+
+def test_every_default_is_valid_for_its_own_field() -> None:
+    schema = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for name, key, field in _properties(schema):
+        if "default" in field:
+            check = Draft202012Validator({**field, "$defs": schema["$defs"]})
+            assert list(check.iter_errors(field["default"])) == [], f"{name}.{key}"
+    assert schema["$defs"]["Step"]["properties"]["duration"]["default"] == "0h"
+    assert schema["$defs"]["Role"]["properties"]["availability"]["default"] == "8h/d"
+
+
+def test_a_process_error_names_the_process_field_not_both_shapes(validator) -> None:
+    data = _procmap_data(
+        "procmap: 1\nid: p\nname: P\nowner: 3.5.x\ndemand: lots\n"
+        "steps:\n  - {id: s, kind: start, next: e}\n  - {id: e, kind: end}\n")
+    messages = _errors(validator, data)
+    assert messages and all("do not match any of the regexes" not in m for m in messages)
+    assert any("lots" in m for m in messages)
+    catalog = _procmap_data("procmap: 1\nroles:\n  - {id: a, capacity: many}\n")
+    messages = _errors(validator, catalog)
+    assert len(messages) == 1 and "many" in messages[0]

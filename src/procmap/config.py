@@ -1,12 +1,12 @@
 """procmap.toml / [tool.procmap]: rule levels and thresholds.
 
-Found by walking up from the current directory; the first `procmap.toml`, or
-`pyproject.toml` with a `[tool.procmap]` table, wins.
+Found by walking up from the current directory to the repository root; the first
+`procmap.toml`, or `pyproject.toml` with a `[tool.procmap]` table, wins. Every problem in
+the file is a `ConfigError` with one line naming the file and the key (exit code 2).
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -20,19 +20,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 LEVELS = ("off", "info", "warning", "error")
-#: audit thresholds and their defaults (rules.md)
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    "utilization-warning": 0.85,
-    "utilization-error": 1.0,
-    "handoffs-per-case": 5,
-    "bottleneck-share": 0.30,
-    "waiting-share": 0.80,
-    "waiting-min-hours": 1.0,
-    "rework-warning": 0.30,
+#: thresholds no rule declares (read by `procmap simulate`); rule options are declared by
+#: their rules (`Rule.options`) and listed by `procmap.rules.catalog.options()`
+GLOBAL_THRESHOLDS: dict[str, float] = {
     "sla-attainment": 0.95,
 }
 #: languages of procmap's interface text
 LANGS = ("en", "zh")
+#: a configuration file is a few hundred bytes; anything this large is not one
+MAX_CONFIG_BYTES = 1024 * 1024
+_SECTIONS = ("rules", "thresholds", "money", "lang", "catalogs", "conform")
 
 
 class ConfigError(Exception):
@@ -43,7 +40,7 @@ class ConfigError(Exception):
 class Config:
     path: str | None = None
     levels: dict[str, str] = field(default_factory=dict)  # rule id -> level
-    thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    thresholds: dict[str, float] = field(default_factory=dict)  # configured values only
     currency: str | None = None  # [money] currency, e.g. "CNY"
     lang: str | None = None  # "zh" | "en"; None: from the locale
     catalogs: list[str] | None = None  # role catalogs of the project, relative to the file
@@ -57,10 +54,43 @@ class Config:
         return None if level == "off" else Severity.parse(level)
 
     def threshold(self, name: str) -> float:
-        return self.thresholds[name]
+        """A threshold's configured value, else the default its rule declares."""
+        value = self.thresholds.get(name)
+        if value is not None:
+            return value
+        if name in GLOBAL_THRESHOLDS:
+            return GLOBAL_THRESHOLDS[name]
+        from procmap.rules.catalog import option_default
+
+        return option_default(name)
+
+    @property
+    def root(self) -> str | None:
+        """The project root this configuration belongs to (the file's directory)."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else None
+
+
+def __getattr__(name: str) -> object:
+    if name == "DEFAULT_THRESHOLDS":  # every threshold and its default, for older callers
+        return default_thresholds()
+    raise AttributeError(name)
+
+
+def default_thresholds() -> dict[str, float]:
+    from procmap.rules.catalog import options
+
+    return {**{name: option.default for name, (option, _) in options().items()},
+            **GLOBAL_THRESHOLDS}
 
 
 def find_config(start: str | None = None) -> str | None:
+    """The configuration of the project around `start` (default: the current directory).
+
+    The walk up stops at the repository root (the first directory with `.git`): a
+    `procmap.toml` above it belongs to someone else and never applies silently. A
+    `pyproject.toml` that mentions procmap but is not valid TOML is an error, not a file
+    to skip.
+    """
     directory = os.path.abspath(start or os.getcwd())
     while True:
         candidate = os.path.join(directory, "procmap.toml")
@@ -70,56 +100,133 @@ def find_config(start: str | None = None) -> str | None:
         if os.path.isfile(pyproject) and _has_tool_table(pyproject):
             return pyproject
         parent = os.path.dirname(directory)
-        if parent == directory:
+        if parent == directory or os.path.exists(os.path.join(directory, ".git")):
             return None
         directory = parent
 
 
 def _has_tool_table(path: str) -> bool:
+    raw = _read_bytes(path)
+    if b"procmap" not in raw:
+        return False
+    tool = _parse(raw, path).get("tool", {})
+    return isinstance(tool, dict) and "procmap" in tool
+
+
+def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return "procmap" in tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB: not a "
+                          "configuration file")
+    return raw
+
+
+def _parse(raw: bytes, path: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start}): TOML files are UTF-8; re-save it as UTF-8") from exc
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: nested too deeply to be a configuration file") from exc
 
 
 def load_config(path: str | None = None, *, known_rules: list[str] | None = None) -> Config:
-    """Read and check a configuration file (None: search for one; none found: defaults)."""
+    """Read and check a configuration file (None: search for one; none found: defaults).
+
+    Raises ConfigError (one line) for anything wrong. Rule ids and thresholds are checked
+    against the rule catalog (`known_rules` replaces its ids, for tests).
+    """
     path = path or find_config()
     if path is None:
         return Config()
-    try:
-        with open(path, "rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    data = _parse(_read_bytes(path), path)
     if os.path.basename(path) == "pyproject.toml":
-        data = data.get("tool", {}).get("procmap", {})
+        tool = data.get("tool", {})
+        data = tool.get("procmap", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.procmap] must be a table, not "
+                              f"{_type_name(data)}")
     config = Config(path=path)
-    unknown = set(data) - {"rules", "thresholds", "money", "lang", "catalogs", "conform"}
+    unknown = set(data) - set(_SECTIONS)
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}: "
                           "procmap reads [rules], [thresholds], [money], [conform], "
                           "lang and catalogs")
     _read_extras(config, data, path)
-    for rule, level in _table(data, "rules", path).items():
-        if known_rules is not None and rule not in known_rules:
-            raise ConfigError(f"{path}: [rules] names an unknown rule '{rule}'"
-                              f"{_did_you_mean(rule, known_rules)}")
-        if level not in LEVELS:
-            raise ConfigError(f"{path}: [rules] {rule} = {level!r}: use one of "
+    _read_levels(config, _table(data, "rules", path), path, known_rules)
+    _read_thresholds(config, _table(data, "thresholds", path), path)
+    return config
+
+
+def _read_levels(config: Config, table: dict[str, Any], path: str,
+                 known_rules: list[str] | None) -> None:
+    if not table:
+        return
+    from procmap.rules.catalog import catalog, did_you_mean
+
+    rules = catalog()
+    known = known_rules if known_rules is not None else list(rules)
+    for rule, level in table.items():
+        if rule not in known:
+            raise ConfigError(f"{path}: [rules] names an unknown rule {_shown(rule)}"
+                              f"{did_you_mean(rule, known)}")
+        module = rules.get(rule)
+        if module is not None and not module.rule.configurable:
+            raise ConfigError(f"{path}: [rules] {rule} cannot be configured: procmap "
+                              "cannot check a file that fails it, so it is always an error")
+        if not isinstance(level, str) or level not in LEVELS:
+            raise ConfigError(f"{path}: [rules] {rule} = {_shown(level)}: use one of "
                               f"{', '.join(LEVELS)}")
         config.levels[rule] = level
-    for name, value in _table(data, "thresholds", path).items():
-        if name not in DEFAULT_THRESHOLDS:
-            raise ConfigError(f"{path}: [thresholds] has an unknown threshold '{name}'"
-                              f"{_did_you_mean(name, list(DEFAULT_THRESHOLDS))}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{path}: [thresholds] {name} must be a number >= 0")
-        config.thresholds[name] = float(value)
-    return config
+
+
+def _read_thresholds(config: Config, table: dict[str, Any], path: str) -> None:
+    if not table:
+        return
+    from procmap.rules.catalog import did_you_mean, options
+
+    declared = options()
+    for name, value in table.items():
+        option = declared.get(name)
+        if option is None and name not in GLOBAL_THRESHOLDS:
+            known = sorted([*declared, *GLOBAL_THRESHOLDS])
+            raise ConfigError(f"{path}: [thresholds] has an unknown threshold "
+                              f"{_shown(name)}{did_you_mean(name, known)}")
+        checked = option[0].check(value) if option is not None else \
+            _check_share(value)
+        if isinstance(checked, str):
+            raise ConfigError(f"{path}: [thresholds] {name} = {_shown(value)} {checked}")
+        config.thresholds[name] = checked
+    if config.threshold("utilization-warning") > config.threshold("utilization-error"):
+        raise ConfigError(f"{path}: [thresholds] utilization-warning must not be above "
+                          "utilization-error")
+
+
+def _check_share(value: object) -> float | str:
+    from procmap.rules.base import Option
+
+    return Option("", 0.0, "", maximum=1.0).check(value)
+
+
+def _shown(value: object) -> str:
+    """A value from the file, quoted and cut short for a one-line message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: object) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "an array"}.get(type(value), type(value).__name__)
 
 
 def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
@@ -136,7 +243,7 @@ def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
     lang = data.get("lang")
     if lang is not None:
         if lang not in LANGS:
-            raise ConfigError(f"{path}: lang = {lang!r}: use one of {', '.join(LANGS)}")
+            raise ConfigError(f"{path}: lang = {_shown(lang)}: use one of {', '.join(LANGS)}")
         config.lang = lang
     catalogs = data.get("catalogs")
     if catalogs is not None:
@@ -149,10 +256,5 @@ def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
 def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
+        raise ConfigError(f"{path}: [{name}] must be a table, not {_type_name(table)}")
     return table
-
-
-def _did_you_mean(name: str, candidates: list[str]) -> str:
-    guess = difflib.get_close_matches(name, candidates, n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""

@@ -10,7 +10,7 @@ from procmap.findings import Finding
 from procmap.loader.discover import discover, load_inputs
 from procmap.loader.document import Document, no_gc
 from procmap.model import Workspace, build_workspace
-from procmap.rules import ValidateContext, validate_rules
+from procmap.rules import RuleModule, ValidateContext, validate_rules
 
 
 @dataclass
@@ -28,7 +28,7 @@ def validate_paths(paths: Sequence[str], config: Config) -> Validation:
     """Read PATH arguments and run every validate rule. Raises InputError for bad paths."""
     with no_gc():
         documents, explicit = load_inputs(discover(paths))
-        return validate_documents(documents, explicit, config)
+        return _validate(documents, explicit, config, paths)
 
 
 def validate_documents(documents: Sequence[Document], explicit: frozenset[str],
@@ -38,17 +38,57 @@ def validate_documents(documents: Sequence[Document], explicit: frozenset[str],
         return _validate(documents, explicit, config)
 
 
-def _validate(documents: Sequence[Document], explicit: frozenset[str], config: Config
-              ) -> Validation:
+def _validate(documents: Sequence[Document], explicit: frozenset[str], config: Config,
+              paths: Sequence[str] | None = None) -> Validation:
     workspace = build_workspace(documents, explicit)
+    if paths is not None and workspace.unresolved_roles():
+        _resolve_from_projects(workspace, paths)
     context = ValidateContext(workspace)
     findings = list(workspace.findings)
     for module in validate_rules():
-        if module.check is not None and config.severity(module.rule.id,
-                                                        module.rule.severity) is not None:
-            findings.extend(module.check(context))
+        if module.rule.phase == "validate" and config.severity(
+                module.rule.id, module.rule.severity) is not None:
+            findings.extend(run_rule(module, context))
     return Validation(workspace, configure(findings, workspace, config),
                       files=len(workspace.documents))
+
+
+def _resolve_from_projects(workspace: Workspace, paths: Sequence[str]) -> None:
+    """Roles the files given name but do not define: read them from the role catalogs of
+    each PATH's project (cli.md, "Project root and role catalogs")."""
+    import os
+
+    from procmap.loader.project import catalog_files, load_catalogs, roots_of
+
+    skip = {os.path.realpath(doc.path) for doc in workspace.documents
+            if os.path.exists(doc.path)}
+    for root in roots_of(paths):
+        workspace.add_project_roles(load_catalogs(catalog_files(root), skip))
+        if not workspace.unresolved_roles():
+            return
+
+
+def run_rule(module: RuleModule, context: ValidateContext) -> list[Finding]:
+    """A rule's findings; a rule that raises becomes one `rule-error` finding naming it,
+    and the run goes on with the other rules."""
+    check = module.check
+    if check is None:
+        return []
+    try:
+        return list(check(context))
+    except Exception as exc:  # a bug in one rule must not abort the run
+        return [_rule_error(module.rule.id, exc, context)]
+
+
+def _rule_error(rule_id: str, exc: Exception, context: ValidateContext) -> Finding:
+    from procmap.rules.rule_error import RULE
+
+    documents = context.workspace.documents
+    where = documents[0].path if documents else "."
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    return Finding(where, 1, 1, RULE.id, RULE.severity, (
+        f"rule '{rule_id}' failed on this input ({what}); the other rules ran; please "
+        "report it at https://github.com/procmap/procmap/issues"), extra={"failed_rule": rule_id})
 
 
 def configure(findings: Iterable[Finding], workspace: Workspace, config: Config
@@ -66,12 +106,19 @@ def configure(findings: Iterable[Finding], workspace: Workspace, config: Config
         if severity is None:
             continue
         if finding.process is not None and finding.rule in ignored.get(
-                (finding.process, finding.step), frozenset()):
+                (finding.process, finding.step), frozenset()) and _ignorable(finding.rule):
             continue
         result.append(finding if severity is finding.severity
                       else finding.with_severity(severity))
     result.sort(key=lambda f: f.sort_key)
     return result
+
+
+def _ignorable(rule_id: str) -> bool:
+    from procmap.rules.catalog import catalog
+
+    module = catalog().get(rule_id)
+    return module is None or module.rule.configurable
 
 
 def _ignore_list(value: object) -> frozenset[str]:

@@ -250,18 +250,32 @@ def test_procmap_toml_found_by_walking_up(run_cli: RunCli, tmp_path: Path) -> No
 
 
 def test_a_rule_turned_off(run_cli: RunCli, tmp_path: Path) -> None:
-    write(tmp_path, {"procmap.toml": '[rules]\nschema = "off"\nimplicit-split = "off"\n',
-                     "refund.yaml": BROKEN, "warn.yaml": named("w", WARNING)})
+    write(tmp_path, {"procmap.toml": '[rules]\nimplicit-split = "off"\n',
+                     "warn.yaml": named("w", WARNING)})
     result = run_cli(["validate", "--strict", "-f", "json"])
     assert result.returncode == 0
     assert findings(result) == []
 
 
+# issue 10: `schema = "off"` let invalid files through to analysis as zeros
+@pytest.mark.parametrize("rule", ["schema", "yaml-syntax", "duplicate-key", "encoding"])
+def test_load_and_schema_rules_cannot_be_configured(run_cli: RunCli, tmp_path: Path,
+                                                    rule: str) -> None:
+    write(tmp_path, {"procmap.toml": f'[rules]\n{rule} = "off"\n', "refund.yaml": BROKEN})
+    result = run_cli(["validate", "-f", "json"])
+    assert result.returncode == 2
+    assert f"[rules] {rule} cannot be configured" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_error_lowered_to_a_warning(run_cli: RunCli, tmp_path: Path) -> None:
-    write(tmp_path, {"procmap.toml": '[rules]\nschema = "warning"\n', "refund.yaml": BROKEN})
+    missing_role = CLEAN.replace("    role: cs-agent\n", "").replace(
+        "roles:\n  - id: cs-agent\n", "")
+    write(tmp_path, {"procmap.toml": '[rules]\nmissing-role = "warning"\n',
+                     "refund.yaml": missing_role})
     result = run_cli(["validate", "-f", "json"])
     assert result.returncode == 0
-    assert findings(result) == [("refund.yaml", 12, 15, "schema", "warning")]
+    assert findings(result) == [("refund.yaml", 8, 5, "missing-role", "warning")]
     assert run_cli(["validate", "--strict"]).returncode == 1
 
 
@@ -301,7 +315,7 @@ def test_an_explicit_config(run_cli: RunCli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("config", "words"), [
     ('[rules]\nimplicit-splits = "off"\n', "did you mean 'implicit-split'"),
-    ('[rules]\nschema = "fatal"\n', "use one of off, info, warning, error"),
+    ('[rules]\nimplicit-split = "fatal"\n', "use one of off, info, warning, error"),
     ('[rule]\nschema = "off"\n', "unknown section"),
     ('[rules\n', "not valid TOML"),
     ('rules = "off"\n', "must be a table"),

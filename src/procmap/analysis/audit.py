@@ -158,7 +158,7 @@ def analyse_workspace(workspace: Workspace, config: Config,
 def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
            blocked: dict[str, str], phase: str) -> tuple[list[ProcessAnalysis], list[Finding]]:
     from procmap.analysis.rules import audit_rules
-    from procmap.pipeline import configure
+    from procmap.pipeline import configure, run_rule
 
     # Many small objects and no reference cycles to collect: the cyclic garbage collector
     # would only rescan them (the loader does the same, see MEASUREMENTS.md).
@@ -170,10 +170,8 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
         context = AuditContext(workspace, config, processes, selected)
         raw: list[Finding] = []
         for module in audit_rules(phase):
-            if module.check is None or config.severity(module.rule.id,
-                                                       module.rule.severity) is None:
-                continue
-            raw.extend(module.check(context))
+            if config.severity(module.rule.id, module.rule.severity) is not None:
+                raw.extend(run_rule(module, context))  # a rule that raises: rule-error
         found = configure(raw, workspace, config)
     finally:
         if collecting:

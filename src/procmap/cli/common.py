@@ -48,16 +48,11 @@ def emit(text: str | bytes, output: str | None) -> None:
 
 
 def load_config(path: str | None) -> object:
-    from procmap.config import Config, ConfigError, find_config
+    from procmap.config import ConfigError
     from procmap.config import load_config as load
 
-    path = path or find_config()
-    if path is None:
-        return Config()  # defaults: no need to load every rule's module to check names
-    from procmap.rules import rule_ids
-
-    try:
-        return load(path, known_rules=rule_ids())
+    try:  # rule ids and thresholds are checked against the rule catalog, read from source
+        return load(path)
     except ConfigError as exc:
         fail(str(exc))
 

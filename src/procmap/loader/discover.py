@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -53,13 +54,31 @@ def discover(arguments: Sequence[str]) -> list[Input]:
 
 
 def _scan(directory: str) -> Iterator[str]:
+    """The YAML files under `directory` a scan reads: regular files inside it.
+
+    Directory symlinks are not followed (os.walk's default); a file symlink is read only
+    when its target is inside the scanned directory. Dangling symlinks, FIFOs, sockets
+    and devices named `*.yaml` are skipped: a scan never blocks and never leaves the tree.
+    """
+    inside = os.path.join(os.path.realpath(directory), "")
     for root, dirs, files in os.walk(directory, onerror=_raise):
         # hidden and dependency directories are never process repositories; sorting keeps
         # the order of files (and so of swimlanes from catalogs) stable across machines
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                yield _display(os.path.join(root, name))
+                path = os.path.join(root, name)
+                if _scannable(path, inside):
+                    yield _display(path)
+
+
+def _scannable(path: str, inside: str) -> bool:
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a FIFO would block the scan forever
+    except OSError:
+        return False  # a dangling symlink, or gone since the directory was listed
+    return not os.path.islink(path) or os.path.realpath(path).startswith(inside)
 
 
 def _raise(error: OSError) -> None:
@@ -73,7 +92,9 @@ def _display(path: str) -> str:
 
 def read_input(item: Input) -> Document | None:
     """Load one input. Scanned files that are not procmap files give None."""
-    raw = _read_stdin() if item.path == STDIN_NAME else _read_file(item.path)
+    raw = _read_stdin() if item.path == STDIN_NAME else _read_file(item.path, item.explicit)
+    if raw is None:
+        return None
     return load_candidate(raw, item.path, explicit=item.explicit)
 
 
@@ -94,8 +115,18 @@ def _read_stdin() -> bytes:
     return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
 
 
-def _read_file(path: str) -> bytes:
+def _read_file(path: str, explicit: bool = True) -> bytes | None:
+    """A file's bytes (at most the limit + 1). A scanned file that is no longer a
+    regular file gives None; it is opened non-blocking, so a FIFO swapped in after the
+    scan cannot hang the run."""
     try:
+        if not explicit:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                os.close(descriptor)
+                return None
+            with os.fdopen(descriptor, "rb") as handle:
+                return handle.read(MAX_FILE_BYTES + 1)
         with open(path, "rb") as handle:
             # read one byte past the limit so load_bytes can say the file is too large
             return handle.read(MAX_FILE_BYTES + 1)

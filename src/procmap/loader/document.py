@@ -41,7 +41,8 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from procmap.findings import Finding, Severity
+from procmap.findings import Finding
+from procmap.rules.declared import declared_severity
 
 try:  # the libyaml C parser; PyPI wheels bundle it
     from yaml._yaml import CParser as _Parser
@@ -86,6 +87,7 @@ _ALLOWED_TAGS = {
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,30})\Z")
 _NUMBER_START = frozenset("0123456789+-.")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
           "FALSE": False}
@@ -176,7 +178,8 @@ def load_text(text: str, path: str) -> Document:
         document.text = None
         return document
     except (MemoryError, ValueError) as exc:
-        document.findings.append(Finding(path, 1, 1, "yaml-syntax", Severity.ERROR,
+        document.findings.append(Finding(path, 1, 1, "yaml-syntax",
+                                         declared_severity("yaml-syntax"),
                                          f"file cannot be parsed: {exc}"))
         document.text = None
         return document
@@ -200,7 +203,7 @@ def no_gc() -> Iterator[None]:
 
 
 def _failed(path: str, rule: str, line: int, column: int, message: str) -> Document:
-    return Document(path, None, None, [Finding(path, line, column, rule, Severity.ERROR,
+    return Document(path, None, None, [Finding(path, line, column, rule, declared_severity(rule),
                                                message)])
 
 
@@ -208,7 +211,7 @@ def _decode(raw: bytes, path: str) -> str | Finding:
     for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if raw.startswith(bom) and not raw.startswith(codecs.BOM_UTF8):
-            return Finding(path, 1, 1, "encoding", Severity.ERROR,
+            return Finding(path, 1, 1, "encoding", declared_severity("encoding"),
                            f"file is {name}-encoded: procmap reads UTF-8; re-save it as "
                            "UTF-8 (e.g. `iconv -f " + name + " -t UTF-8`)")
     try:
@@ -219,7 +222,7 @@ def _decode(raw: bytes, path: str) -> str | Finding:
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         hint = ("it looks like a binary file" if b"\x00" in raw[:8192]
                 else "re-save it as UTF-8 (GBK/GB18030 files: `iconv -f GB18030 -t UTF-8`)")
-        return Finding(path, line, column, "encoding", Severity.ERROR,
+        return Finding(path, line, column, "encoding", declared_severity("encoding"),
                        f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): {hint}")
 
 
@@ -235,24 +238,31 @@ _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow",
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, text: str) -> Finding:
+    mark = _syntax_mark(exc)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Finding(path, line, column, "yaml-syntax", declared_severity("yaml-syntax"),
+                   _syntax_message(exc, text, mark))
+
+
+def _syntax_mark(exc: yaml.MarkedYAMLError) -> Any:
     mark = exc.problem_mark or exc.context_mark
     if (exc.context_mark is not None and mark is not None
             and (exc.context or "").startswith(_UNCLOSED)
             and mark.line > exc.context_mark.line):
         # found lines later (or at the end): the unclosed quote or bracket is what to fix
         mark = exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return mark
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if isinstance(exc, yaml.composer.ComposerError) and "single document" in str(exc):
-        message = ("file holds several YAML documents (`---`): put each process in its "
-                   "own file")
-    elif ("\t" in problem or "tab character" in problem
-          or ("cannot start any token" in problem and _tab_at(text, mark))):
-        message = "a tab character indents this line: YAML indents with spaces only"
-    else:
-        context = f" {exc.context}" if exc.context and exc.problem else ""
-        message = f"invalid YAML{context}: {problem}; check the indentation and quoting here"
-    return Finding(path, line, column, "yaml-syntax", Severity.ERROR, message)
+        return "file holds several YAML documents (`---`): put each process in its own file"
+    if ("\t" in problem or "tab character" in problem
+            or ("cannot start any token" in problem and _tab_at(text, mark))):
+        return "a tab character indents this line: YAML indents with spaces only"
+    context = f" {exc.context}" if exc.context and exc.problem else ""
+    return f"invalid YAML{context}: {problem}; check the indentation and quoting here"
 
 
 def _tab_at(text: str, mark: Any) -> bool:
@@ -278,7 +288,7 @@ def _reader_finding(exc: yaml.YAMLError, path: str, text: str) -> Finding:
         message = f"{what} is not allowed in YAML text: remove it"
     else:
         message = f"file cannot be read as YAML: {exc}"
-    return Finding(path, line, column, "encoding", Severity.ERROR, message)
+    return Finding(path, line, column, "encoding", declared_severity("encoding"), message)
 
 
 def _shown_tag(tag: str) -> str:
@@ -325,7 +335,7 @@ class _EventConverter:
 
     def _refuse(self, mark: Any, rule: str, message: str) -> _Refused:
         return _Refused(Finding(self.path, mark.line + 1, mark.column + 1, rule,
-                                Severity.ERROR, message))
+                                declared_severity(rule), message))
 
     def convert(self, text: str) -> Any:
         parser = _Loader(text)
@@ -335,102 +345,121 @@ class _EventConverter:
             parser.dispose()
 
     def _read(self, parser: Any) -> Any:
+        """Feed every event to its handler; complete values are attached to their parent
+        (`_attach`) or become the document (`result`)."""
+        self.stack: list[_Frame] = []
+        self.result: Any = None
+        self.documents = 0
+        handlers = {ScalarEvent: self._on_scalar, MappingStartEvent: self._on_start,
+                    SequenceStartEvent: self._on_start, MappingEndEvent: self._on_end,
+                    SequenceEndEvent: self._on_end, AliasEvent: self._on_alias,
+                    DocumentStartEvent: self._on_document}
         get_event = parser.get_event
-        stack: list[_Frame] = []
-        documents = 0
-        result: Any = None
         while True:
             event = get_event()
-            kind = type(event)
-            if kind is ScalarEvent:
-                if event.tag is not None and event.tag not in _ALLOWED_TAGS and \
-                        event.tag != "!":
-                    raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
-                value = self._scalar(event)
-                if event.anchor is not None:
-                    self._new_anchor(event)
-                    self.anchors[event.anchor] = (value, 1)
-                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
-                    self._key(stack[-1], event, value)
-                    continue
-                size = 1
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if len(stack) >= MAX_DEPTH:
-                    raise self._refuse(event.start_mark, "yaml-limit", _depth_message())
-                if event.tag is not None and event.tag not in _ALLOWED_TAGS and \
-                        event.tag != "!":
-                    raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
-                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
-                    raise self._refuse(event.start_mark, "schema",
-                                       "a key must be plain text, not a list or mapping")
-                if event.anchor is not None:
-                    self._new_anchor(event)
-                    self.anchors[event.anchor] = _IN_PROGRESS
-                container: Any = {} if kind is MappingStartEvent else []
-                stack.append(_Frame(container, event.anchor, event.start_mark))
-                continue
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                frame = stack.pop()
-                value = frame.value
-                if frame.merged and isinstance(value, dict):  # explicit keys win
-                    for source in frame.merged:
-                        for name, item in source.items():
-                            value.setdefault(name, item)
-                size = frame.size
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (value, size)
-            elif kind is AliasEvent:
-                stored = self.anchors.get(event.anchor)
-                if stored is None:
-                    raise self._refuse(event.start_mark, "yaml-syntax",
-                                       f"the alias *{event.anchor} names no anchor defined "
-                                       f"before it: define `&{event.anchor}` first")
-                if stored is _IN_PROGRESS:
-                    raise self._refuse(event.start_mark, "yaml-alias",
-                                       "this alias refers to a node that contains it: "
-                                       "a recursive structure cannot be a process")
-                value, size = stored
-                self.expanded += size
-                if self.expanded > MAX_ALIAS_EXPANSION:
-                    raise self._refuse(event.start_mark, "yaml-alias", (
-                        f"aliases expand this file beyond {MAX_ALIAS_EXPANSION:,} nodes (an "
-                        "alias bomb?): write the values out or use fewer nested aliases"))
-                if stack and stack[-1].key is None and type(stack[-1].value) is dict:
-                    raise self._refuse(event.start_mark, "schema",
-                                       "a key must be plain text, not an alias")
-            elif kind is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise self._refuse(event.start_mark, "yaml-syntax", (
-                        "file holds several YAML documents (`---`): put each process in "
-                        "its own file"))
-                continue
-            elif kind is StreamEndEvent:
-                return result
-            else:  # StreamStart, DocumentEnd
-                continue
-            # a complete value: attach it to its parent
-            if not stack:
-                result = value
-                continue
-            parent = stack[-1]
-            parent.size += size
-            if type(parent.value) is list:
-                parent.value.append(value)
-            else:
-                key = parent.key
-                parent.key = None
-                if key is _MERGE:
-                    sources = value if isinstance(value, list) else [value]
-                    if not all(isinstance(item, dict) for item in sources):
-                        raise self._refuse(parent.mark, "schema",
-                                           "a merge key `<<` takes a mapping or a list of "
-                                           "mappings")
-                    parent.merged.extend(sources)
-                elif parent.duplicate:
-                    parent.duplicate = False
-                else:
-                    parent.value[key] = value
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+            elif type(event) is StreamEndEvent:
+                return self.result
+            # StreamStart, DocumentEnd: nothing to do
+
+    def _expects_key(self) -> bool:
+        stack = self.stack
+        return bool(stack) and stack[-1].key is None and type(stack[-1].value) is dict
+
+    def _check_tag(self, event: Any) -> None:
+        if event.tag is not None and event.tag not in _ALLOWED_TAGS and event.tag != "!":
+            raise self._refuse(event.start_mark, "yaml-tag", _tag_message(event.tag))
+
+    def _on_scalar(self, event: Any) -> None:
+        self._check_tag(event)
+        value = self._scalar(event)
+        if event.anchor is not None:
+            self._new_anchor(event)
+            self.anchors[event.anchor] = (value, 1)
+        if self._expects_key():
+            self._key(self.stack[-1], event, value)
+        else:
+            self._attach(value, 1)
+
+    def _on_start(self, event: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self._refuse(event.start_mark, "yaml-limit", _depth_message())
+        self._check_tag(event)
+        if self._expects_key():
+            raise self._refuse(event.start_mark, "schema",
+                               "a key must be plain text, not a list or mapping")
+        if event.anchor is not None:
+            self._new_anchor(event)
+            self.anchors[event.anchor] = _IN_PROGRESS
+        container: Any = {} if type(event) is MappingStartEvent else []
+        self.stack.append(_Frame(container, event.anchor, event.start_mark))
+
+    def _on_end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        value = frame.value
+        if frame.merged and isinstance(value, dict):  # explicit keys win
+            for source in frame.merged:
+                for name, item in source.items():
+                    value.setdefault(name, item)
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (value, frame.size)
+        self._attach(value, frame.size)
+
+    def _on_alias(self, event: Any) -> None:
+        stored = self.anchors.get(event.anchor)
+        if stored is None:
+            raise self._refuse(event.start_mark, "yaml-syntax",
+                               f"the alias *{event.anchor} names no anchor defined "
+                               f"before it: define `&{event.anchor}` first")
+        if stored is _IN_PROGRESS:
+            raise self._refuse(event.start_mark, "yaml-alias",
+                               "this alias refers to a node that contains it: "
+                               "a recursive structure cannot be a process")
+        value, size = stored
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_EXPANSION:
+            raise self._refuse(event.start_mark, "yaml-alias", (
+                f"aliases expand this file beyond {MAX_ALIAS_EXPANSION:,} nodes (an "
+                "alias bomb?): write the values out or use fewer nested aliases"))
+        if self._expects_key():
+            raise self._refuse(event.start_mark, "schema",
+                               "a key must be plain text, not an alias")
+        self._attach(value, size)
+
+    def _on_document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise self._refuse(event.start_mark, "yaml-syntax", (
+                "file holds several YAML documents (`---`): put each process in "
+                "its own file"))
+
+    def _attach(self, value: Any, size: int) -> None:
+        """A complete value: append it to its list, or store it under its key."""
+        if not self.stack:
+            self.result = value
+            return
+        parent = self.stack[-1]
+        parent.size += size
+        if type(parent.value) is list:
+            parent.value.append(value)
+            return
+        key = parent.key
+        parent.key = None
+        if key is _MERGE:
+            self._merge(parent, value)
+        elif parent.duplicate:
+            parent.duplicate = False
+        else:
+            parent.value[key] = value
+
+    def _merge(self, frame: _Frame, value: Any) -> None:
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, dict) for item in sources):
+            raise self._refuse(frame.mark, "schema",
+                               "a merge key `<<` takes a mapping or a list of mappings")
+        frame.merged.extend(sources)
 
     def _new_anchor(self, event: Any) -> None:
         # YAML 1.2 lets a later anchor shadow an earlier one, but PyYAML's composer (which
@@ -448,10 +477,18 @@ class _EventConverter:
         mark = event.start_mark
         if name in frame.key_lines:
             self.findings.append(Finding(
-                self.path, mark.line + 1, mark.column + 1, "duplicate-key", Severity.ERROR,
+                self.path, mark.line + 1, mark.column + 1, "duplicate-key",
+                declared_severity("duplicate-key"),
                 f"key '{name}' is repeated (first on line {frame.key_lines[name]}); YAML "
                 "would silently keep only one: remove or rename one of them"))
             frame.duplicate = True
+        elif not name.isprintable() and _CONTROL.search(name):
+            # a quoted "\0x-" would otherwise forge the model's internal extensions key
+            self.findings.append(Finding(
+                self.path, mark.line + 1, mark.column + 1, "schema",
+                declared_severity("schema"),
+                "a key cannot contain control characters (\\0, \\n, ...): rename it"))
+            frame.duplicate = True  # drop the pair
         else:
             frame.key_lines[name] = mark.line + 1
             if name[:2] == "x-":
@@ -466,13 +503,8 @@ class _EventConverter:
             raise self._refuse(event.start_mark, "yaml-limit", (
                 f"this value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}: keep long texts in a linked document"))
-        tag = event.tag
-        if event.style or tag is not None:
-            if tag == _TAG + "null" and text in _NULLS:
-                return None
-            if tag == _TAG + "bool" and text in _BOOLS:
-                return _BOOLS[text]
-            return text  # quoted, or !!str / !!int ... written explicitly: keep the text
+        if event.style or event.tag is not None:
+            return _written(text, event.tag)
         if not text or text in _NULLS:
             return None
         if text in _BOOLS:
@@ -483,6 +515,15 @@ class _EventConverter:
             if _FLOAT.match(text) and repr(float(text)) == text:
                 return float(text)
         return text
+
+
+def _written(text: str, tag: str | None) -> Any:
+    """A quoted or explicitly tagged scalar: its text, except `!!null` and `!!bool`."""
+    if tag == _TAG + "null" and text in _NULLS:
+        return None
+    if tag == _TAG + "bool" and text in _BOOLS:
+        return _BOOLS[text]
+    return text  # quoted, or !!str / !!int ... written explicitly: keep the text
 
 
 def _tag_message(tag: str) -> str:

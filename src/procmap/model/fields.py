@@ -34,7 +34,6 @@ _ISO = re.compile(
     r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?\Z"
 )
 _RATE = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*/\s*([hdw])\s*\Z")
-_AVAILABILITY = re.compile(r"\s*(.+?)\s*/\s*([dw])\s*\Z")
 _RATE_UNITS = {"h": 1 / 24, "d": 1.0, "w": 7.0}  # length of the unit in days
 MAX_HOURS = 24 * 365 * 100  # a century: larger values are typos
 
@@ -139,8 +138,13 @@ def parse_rate(value: Any) -> float:
 
 def parse_availability(value: Any) -> float:
     """'8h/d' -> productive hours per calendar day."""
-    if isinstance(value, str) and (match := _AVAILABILITY.match(value)):
-        hours = parse_duration(match[1]) / _RATE_UNITS[match[2]]
+    # split by hand: the regex `\s*(.+?)\s*/` backtracked cubically on a blank value
+    amount, slash, unit = value.rpartition("/") if isinstance(value, str) else ("", "", "")
+    if slash and amount.strip() and unit.strip() in ("d", "w"):
+        try:
+            hours = parse_duration(amount.strip()) / _RATE_UNITS[unit.strip()]
+        except PydanticCustomError:
+            hours = 0.0  # say what an availability looks like, not a duration
         if 0 < hours <= 24:
             return hours
     raise PydanticCustomError(
@@ -239,6 +243,13 @@ def _calendar(value: str) -> str:
     return value
 
 
+def _not_bool(value: Any) -> Any:
+    # pydantic's lax mode reads `true` as 1: in a process file it is a typo, not a number
+    if isinstance(value, bool):
+        raise PydanticCustomError("number", "must be a number, not true/false")
+    return value
+
+
 def _positive(value: float) -> float:
     if not math.isfinite(value) or value <= 0:
         raise PydanticCustomError("positive", "must be a number greater than 0")
@@ -292,9 +303,10 @@ CalendarText = Annotated[str, AfterValidator(_calendar), WithJsonSchema(
 CasesPerDay = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_SCHEMA)]
 HoursPerDay = Annotated[float, BeforeValidator(parse_availability),
                         WithJsonSchema(_AVAILABILITY_SCHEMA)]
-PositiveNumber = Annotated[float, AfterValidator(_positive),
+PositiveNumber = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_positive),
                            WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
-Probability = Annotated[float, AfterValidator(_finite), WithJsonSchema({"type": "number"})]
+Probability = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_finite),
+                        WithJsonSchema({"type": "number"})]
 
 
 def format_hours(hours: float) -> str:

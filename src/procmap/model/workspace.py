@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from procmap.findings import Finding, Severity
+from procmap.findings import Finding
 from procmap.loader.document import Document
 from procmap.model.fields import id_problem, sanitized_id
 from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role, split_extensions
+from procmap.rules.declared import declared_severity
 
 Path = tuple[str | int, ...]
 
@@ -51,6 +52,9 @@ class RoleEntry:
     doc: Document
     path: Path  # where the role is defined in doc
     in_catalog: bool
+    #: loaded from the project's catalogs to resolve a reference the files given left
+    #: open: never a duplicate-id, never an unused-role
+    from_project: bool = False
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Workspace:
     role_definitions: list[RoleEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     explicit: frozenset[str] = frozenset()  # files named one by one, not found by a scan
+    #: roles from the project's catalogs that resolve references (`add_project_roles`)
+    project_roles: list[RoleEntry] = field(default_factory=list)
 
     @cached_property
     def roles(self) -> dict[str, RoleEntry]:
@@ -72,7 +78,50 @@ class Workspace:
             for entry in self.role_definitions:
                 if entry.in_catalog is in_catalog:
                     namespace.setdefault(entry.role.id, entry)
+        for entry in self.project_roles:  # the files given win
+            namespace.setdefault(entry.role.id, entry)
         return namespace
+
+    def unresolved_roles(self) -> set[str]:
+        """Role ids that processes and roles name but no role of this workspace defines."""
+        named: set[str] = set()
+        for entry in self.processes:
+            process = entry.process
+            if process.owner:
+                named.add(process.owner)
+            for step in process.steps:
+                named.update(r for r in (step.role, step.accountable) if r)
+                named.update(step.consulted)
+                named.update(step.informed)
+        named.update(e.role.reports_to for e in self.roles.values() if e.role.reports_to)
+        return named - set(self.roles)
+
+    def add_project_roles(self, documents: Iterable[Document]) -> None:
+        """Resolve open role references from the project's catalog documents: the roles
+        named (and the roles those report to) are added, nothing else."""
+        available: dict[str, RoleEntry] = {}
+        for doc in documents:
+            data = doc.data
+            if not (isinstance(data, dict) and data.get("procmap") == 1 and "roles" in data
+                    and "steps" not in data):
+                continue
+            if doc.has_extensions:
+                split_extensions(data)
+            try:
+                catalog = Catalog.model_validate(data)
+            except ValidationError:
+                continue  # a broken catalog resolves nothing; validating it reports why
+            for index, role in enumerate(catalog.roles):
+                available.setdefault(role.id, RoleEntry(role, doc, ("roles", index),
+                                                        in_catalog=True, from_project=True))
+        wanted = self.unresolved_roles()
+        while wanted:
+            added = [available.pop(r) for r in sorted(wanted) if r in available]
+            if not added:
+                return
+            self.project_roles.extend(added)
+            self.__dict__.pop("roles", None)  # the namespace changed
+            wanted = {e.role.reports_to for e in added if e.role.reports_to} - set(self.roles)
 
     def process(self, process_id: str) -> ProcessEntry | None:
         for entry in self.processes:
@@ -104,7 +153,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
         if data.get("procmap") != 1 or isinstance(data.get("procmap"), bool):
             line, column = doc.locate(("procmap",))
             workspace.findings.append(Finding(
-                doc.path, line, column, "schema", Severity.ERROR,
+                doc.path, line, column, "schema", declared_severity("schema"),
                 f"unsupported format version {_shown(data.get('procmap'))}: this procmap reads "
                 "format 1 (`procmap: 1`)"))
             continue
@@ -117,7 +166,7 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
         else:
             line, column = doc.locate(())
             workspace.findings.append(Finding(
-                doc.path, line, column, "schema", Severity.ERROR,
+                doc.path, line, column, "schema", declared_severity("schema"),
                 "a procmap file needs `steps` (a process) or `roles` (a role catalog)"))
     return workspace
 
@@ -129,7 +178,7 @@ def _not_procmap(doc: Document, data: Any) -> Finding:
         why = "it is empty"
     else:
         why = f"its top level is {_describe(data)}, not a mapping"
-    return Finding(doc.path, 1, 1, "not-procmap", Severity.ERROR,
+    return Finding(doc.path, 1, 1, "not-procmap", declared_severity("not-procmap"),
                    f"not a procmap file: {why}; procmap files start with `procmap: 1`")
 
 
@@ -210,7 +259,8 @@ def _schema_findings(exc: ValidationError, doc: Document, root: str) -> list[Fin
         seen.add((loc, error["type"]))
         message, at, on_key = _translate(error, loc, root, doc)
         line, column = doc.locate(at, key=on_key)
-        findings.append(Finding(doc.path, line, column, "schema", Severity.ERROR, message))
+        findings.append(Finding(doc.path, line, column, "schema", declared_severity("schema"),
+                                message))
     return findings
 
 
@@ -236,44 +286,56 @@ def _object_at(root: str, loc: Path) -> str:
 
 
 def _translate(error: Any, loc: Path, root: str, doc: Document) -> tuple[str, Path, bool]:
-    kind = error["type"]
-    value = error.get("input")
+    """(message, where, on the key?) for one pydantic error."""
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    where = f"`{field_name}`" if field_name else "this value"
+    structural = _structure_problem(error["type"], loc, root, field_name, error.get("input"))
+    if structural is not None:
+        return structural
+    return (_value_problem(error, field_name), loc, False)
+
+
+def _structure_problem(kind: str, loc: Path, root: str, field_name: str, value: Any
+                       ) -> tuple[str, Path, bool] | None:
+    """A key that should not be there, a key missing, or a mapping that is not one."""
     if kind == "extra_forbidden":
         owner = _object_at(root, loc[:-1])
         return (_unknown_key(str(loc[-1]), owner), loc, True)
     if kind == "missing":
         owner = _object_at(root, loc[:-1])
         return (f"{_article(owner)} {owner} needs the key `{field_name}`", loc[:-1], True)
-    if kind in ("string_type", "str_type"):
-        if isinstance(value, bool):
-            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
-                    "to keep the text", loc, False)
-        return (f"{where} must be text, not {_describe(value)}", loc, False)
-    if kind == "string_pattern_mismatch":
-        return (f"{where}: {id_problem(str(value))}", loc, False)
-    if kind in ("list_type",):
-        return (f"{where} must be a list, not {_describe(value)}", loc, False)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         owner = _object_at(root, loc)
         return (f"each {owner} must be a mapping of keys, not {_describe(value)}", loc, False)
+    return None
+
+
+def _value_problem(error: Any, field_name: str) -> str:
+    """What is wrong with a value, and what to write instead."""
+    kind = error["type"]
+    value = error.get("input")
+    where = f"`{field_name}`" if field_name else "this value"
+    if kind in ("string_type", "str_type"):
+        if isinstance(value, bool):
+            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
+                    "to keep the text")
+        return f"{where} must be text, not {_describe(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: {id_problem(str(value))}"
+    if kind == "list_type":
+        return f"{where} must be a list, not {_describe(value)}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "finite_number"):
-        return (f"{where} must be a number, not {_describe(value)}", loc, False)
+        return f"{where} must be a number, not {_describe(value)}"
     if kind == "enum" and field_name == "kind":
         kinds = [k.value for k in Kind]
         guess = difflib.get_close_matches(str(value), kinds, n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return (f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}", loc,
-                False)
+        return f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}"
     if kind == "too_short" and field_name in ("steps", "roles"):
-        return (f"`{field_name}` is empty: list at least one", loc, False)
+        return f"`{field_name}` is empty: list at least one"
     if kind == "literal_error" and field_name == "procmap":
-        return ("`procmap` must be 1, the format version", loc, False)
+        return "`procmap` must be 1, the format version"
     message = str(error.get("msg", "invalid value"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return (f"{where}: {message}", loc, False)
+    return f"{where}: {message.removeprefix('Value error, ')}"
 
 
 def _unknown_key(key: str, owner: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from procmap import __version__
@@ -14,7 +14,9 @@ DOCS = "https://github.com/procmap/procmap/blob/main/docs/rules.md"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def document(findings: Sequence[Finding], files: int) -> dict[str, Any]:
+def document(findings: Sequence[Finding], files: int,
+             thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """`thresholds`: configured values, shown in the rules' descriptions (else defaults)."""
     from procmap.rules import all_rules
 
     rules = all_rules()
@@ -22,7 +24,7 @@ def document(findings: Sequence[Finding], files: int) -> dict[str, Any]:
     descriptors = [{
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.split("-")),
-        "shortDescription": {"text": module.rule.summary},
+        "shortDescription": {"text": module.rule.describe(thresholds)},
         "fullDescription": {"text": module.doc.strip().split("\n\n")[0].replace("\n", " ")},
         "helpUri": f"{DOCS}#{rule_id}",
         "defaultConfiguration": {"level": _LEVELS[module.rule.severity]},
@@ -61,5 +63,7 @@ def document(findings: Sequence[Finding], files: int) -> dict[str, Any]:
     }
 
 
-def render(findings: Sequence[Finding], files: int) -> str:
-    return json.dumps(document(findings, files), ensure_ascii=False, indent=2) + "\n"
+def render(findings: Sequence[Finding], files: int,
+           thresholds: Mapping[str, float] | None = None) -> str:
+    return json.dumps(document(findings, files, thresholds), ensure_ascii=False,
+                      indent=2) + "\n"

@@ -1,14 +1,20 @@
 """What a rule is, and the context rules report through.
 
 A rule module has a docstring (what it flags, why it matters, a failing and a passing
-example: it *is* the rule's documentation), a `RULE` describing it, and usually a
-`check(ctx)` generator. Rules report by element (process, step, YAML path); the context
-locates the element in its file. The engine applies configured severities and `x-ignore`.
+example: it *is* the rule's documentation), a `RULE` describing it (id, default severity,
+summary, phase and the options it reads from `[thresholds]`), and usually a `check(ctx)`
+generator. Rules report by element (process, step, YAML path); the context locates the
+element in its file. The engine applies configured severities and `x-ignore`.
+
+`RULE` (and any `Option` it names) must be written with literals only: the catalog
+(`procmap.rules.catalog`) reads it from the module's source without importing the module,
+so that knowing a rule never loads the audit engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,19 +27,77 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 
+#: where a rule runs: "load" (found while reading files), "validate", "audit",
+#: "import" (about a BPMN model being imported), "engine" (about procmap itself)
+PHASES = ("load", "validate", "audit", "import", "engine")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A number a rule reads from `[thresholds]`: its one default lives here."""
+
+    name: str  # the key in [thresholds], kebab-case
+    default: float
+    help: str  # one line, for docs/rules.md and docs/configuration.md
+    minimum: float = 0.0
+    maximum: float = math.inf
+
+    def check(self, value: object) -> float | str:
+        """The value as a float, or why it is not acceptable."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"must be a number, not {type(value).__name__}"
+        number = float(value)
+        if not math.isfinite(number):
+            return "must be a finite number"
+        if not self.minimum <= number <= self.maximum:
+            upper = "" if math.isinf(self.maximum) else f" and <= {self.maximum:g}"
+            return f"must be >= {self.minimum:g}{upper}"
+        return number
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     severity: Severity
-    summary: str  # one line, for tables and SARIF
-    phase: str = "validate"  # "load" (found while reading files), "validate", "audit"
+    #: one line, for tables and SARIF; `{option-name}` stands for the option's value
+    summary: str
+    phase: str = "validate"
+    options: tuple[Option, ...] = ()
+    #: False for rules that guard what every later rule relies on (the file reads, it
+    #: has the format's shape): they cannot be turned off, re-levelled or x-ignored
+    configurable: bool = True
+
+    def describe(self, values: Mapping[str, float] | None = None) -> str:
+        """The summary with the options' values (configured, else the defaults)."""
+        if not self.options:
+            return self.summary
+        given = values or {}
+        return self.summary.format_map({o.name: f"{given.get(o.name, o.default):g}"
+                                        for o in self.options})
 
 
-@dataclass(frozen=True)
 class RuleModule:
-    rule: Rule
-    doc: str
-    check: Callable[[Any], Iterator[Finding]] | None
+    """A rule of the catalog: its declaration and docs, and its check, imported on use."""
+
+    def __init__(self, rule: Rule, doc: str, module: str,
+                 check: Callable[[Any], Iterator[Finding]] | None = None) -> None:
+        self.rule = rule
+        self.doc = doc
+        self.module = module  # dotted module name
+        self._check = check
+        self._loaded = check is not None
+
+    @property
+    def check(self) -> Callable[[Any], Iterator[Finding]] | None:
+        if not self._loaded:
+            import importlib
+
+            self._check = getattr(importlib.import_module(self.module), "check", None)
+            self._loaded = True
+        return self._check
+
+    def __repr__(self) -> str:
+        return f"RuleModule({self.rule.id!r}, {self.module!r})"
 
 
 class ValidateContext:

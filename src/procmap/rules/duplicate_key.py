@@ -18,4 +18,5 @@ Passing:
 from procmap.findings import Severity
 from procmap.rules.base import Rule
 
-RULE = Rule("duplicate-key", Severity.ERROR, "a mapping repeats a key", phase="load")
+RULE = Rule("duplicate-key", Severity.ERROR, "a mapping repeats a key", phase="load",
+            configurable=False)

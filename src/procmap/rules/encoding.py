@@ -15,4 +15,5 @@ Passing:
 from procmap.findings import Severity
 from procmap.rules.base import Rule
 
-RULE = Rule("encoding", Severity.ERROR, "the file is not UTF-8 text", phase="load")
+RULE = Rule("encoding", Severity.ERROR, "the file is not UTF-8 text", phase="load",
+            configurable=False)

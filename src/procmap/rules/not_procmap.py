@@ -20,4 +20,5 @@ Passing:
 from procmap.findings import Severity
 from procmap.rules.base import Rule
 
-RULE = Rule("not-procmap", Severity.ERROR, "a named file is not a procmap file", phase="load")
+RULE = Rule("not-procmap", Severity.ERROR, "a named file is not a procmap file", phase="load",
+            configurable=False)

@@ -27,20 +27,29 @@ RULE = Rule("reports-to-cycle", Severity.ERROR, "the reports_to chain loops")
 
 def check(ctx: ValidateContext) -> Iterator[Finding]:
     roles = ctx.workspace.roles
-    reported: set[str] = set()
-    for role_id, entry in roles.items():
-        chain = [role_id]
-        current = entry.role.reports_to
-        while current is not None and current in roles and current not in chain:
+    done: set[str] = set()  # roles whose chain is known to end (or to loop, reported)
+    for role_id in roles:
+        # follow the chain from role_id until a role seen before: linear in all roles
+        # together, since every role joins `done` once (2,000 roles took a minute before)
+        position: dict[str, int] = {}
+        chain: list[str] = []
+        current: str | None = role_id
+        while current is not None and current in roles and current not in done \
+                and current not in position:
+            position[current] = len(chain)
             chain.append(current)
             current = roles[current].role.reports_to
-        if current is None or current not in chain:
+        done.update(chain)
+        if current is None or current not in position:
             continue
-        loop = chain[chain.index(current):]
-        if reported.intersection(loop):
-            continue
-        reported.update(loop)
+        loop = chain[position[current]:]
         first = roles[loop[0]]
         yield ctx.report(RULE, first.doc, (*first.path, "reports_to"), (
-            f"the reports_to chain loops: {' -> '.join([*loop, loop[0]])}; the top of a chain "
-            "reports to nobody (remove one `reports_to`)"), role=loop[0])
+            f"the reports_to chain loops: {_shown(loop)}; the top of a chain reports to "
+            "nobody (remove one `reports_to`)"), role=loop[0])
+
+
+def _shown(loop: list[str]) -> str:
+    if len(loop) <= 12:
+        return " -> ".join([*loop, loop[0]])
+    return " -> ".join([*loop[:5], f"... ({len(loop) - 10} more)", *loop[-5:], loop[0]])

@@ -22,4 +22,5 @@ from procmap.findings import Severity
 from procmap.rules.base import Rule
 
 RULE = Rule("schema", Severity.ERROR,
-            "missing field, wrong type, bad id/duration/rate, or unknown key", phase="load")
+            "missing field, wrong type, bad id/duration/rate, or unknown key", phase="load",
+            configurable=False)

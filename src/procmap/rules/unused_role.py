@@ -41,7 +41,8 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
             used.update(step.consulted)
             used.update(step.informed)
     for role_id, definition in ctx.workspace.roles.items():
-        if definition.in_catalog and definition.doc.path in ctx.workspace.explicit:
+        if definition.from_project or (definition.in_catalog
+                                       and definition.doc.path in ctx.workspace.explicit):
             continue  # a catalog named next to some processes serves others we cannot see
         if role_id not in used:
             yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (

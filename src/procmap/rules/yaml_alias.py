@@ -22,4 +22,4 @@ from procmap.findings import Severity
 from procmap.rules.base import Rule
 
 RULE = Rule("yaml-alias", Severity.ERROR, "anchors/aliases expand beyond a sane bound",
-            phase="load")
+            phase="load", configurable=False)

@@ -18,4 +18,4 @@ from procmap.findings import Severity
 from procmap.rules.base import Rule
 
 RULE = Rule("yaml-limit", Severity.ERROR, "a file beyond size, depth or value-length bounds",
-            phase="load")
+            phase="load", configurable=False)

@@ -18,4 +18,5 @@ Passing:
 from procmap.findings import Severity
 from procmap.rules.base import Rule
 
-RULE = Rule("yaml-syntax", Severity.ERROR, "the file is not valid YAML", phase="load")
+RULE = Rule("yaml-syntax", Severity.ERROR, "the file is not valid YAML", phase="load",
+            configurable=False)

@@ -16,4 +16,5 @@ Passing:
 from procmap.findings import Severity
 from procmap.rules.base import Rule
 
-RULE = Rule("yaml-tag", Severity.ERROR, "an unsafe or unknown YAML tag", phase="load")
+RULE = Rule("yaml-tag", Severity.ERROR, "an unsafe or unknown YAML tag", phase="load",
+            configurable=False)

@@ -28,10 +28,14 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 
 RULE = Rule("bottleneck-step", Severity.WARNING,
-            "a step that holds a large share (30%) of the expected lead time", phase="audit")
+            "a step that holds a large share ({bottleneck-share} or more) of the expected "
+            "lead time", phase="audit",
+            options=(Option("bottleneck-share", 0.30,
+                            "share of the expected lead time (0..1) from which one step is "
+                            "a bottleneck", maximum=1.0),))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:

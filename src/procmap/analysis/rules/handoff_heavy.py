@@ -27,10 +27,12 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 
 RULE = Rule("handoff-heavy", Severity.WARNING,
-            "handoffs per case above the threshold (5)", phase="audit")
+            "handoffs per case above the threshold ({handoffs-per-case})", phase="audit",
+            options=(Option("handoffs-per-case", 5.0,
+                            "handoffs per case above which handoff-heavy warns"),))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:

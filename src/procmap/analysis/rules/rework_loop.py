@@ -31,11 +31,13 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 
 RULE = Rule("rework-loop", Severity.INFO,
-            "a loop, with its expected repetitions and cost (warning from 0.3 per case)",
-            phase="audit")
+            "a loop, with its expected repetitions and cost (warning from "
+            "{rework-warning} per case)", phase="audit",
+            options=(Option("rework-warning", 0.30,
+                            "expected repetitions per case from which rework-loop warns"),))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:

@@ -33,11 +33,17 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 
 RULE = Rule("role-overload", Severity.ERROR,
-            "a role's utilization reaches the threshold (error >= 1, warning >= 0.85)",
-            phase="audit")
+            "a role's utilization reaches the threshold (error >= {utilization-error}, "
+            "warning >= {utilization-warning})", phase="audit", options=(
+                Option("utilization-warning", 0.85,
+                       "utilization from which role-overload warns (queues get long)",
+                       maximum=10.0),
+                Option("utilization-error", 1.0,
+                       "utilization from which role-overload is an error (the queue grows "
+                       "without bound)", maximum=10.0)))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:

@@ -18,10 +18,16 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 
 RULE = Rule("waiting-waste", Severity.WARNING,
-            "a step whose wait is >= 80% of its time and >= 1h", phase="audit")
+            "a step whose wait is >= {waiting-share} of its time and >= {waiting-min-hours}h",
+            phase="audit", options=(
+                Option("waiting-share", 0.80,
+                       "share of a step's time (0..1) spent waiting from which it is waste",
+                       maximum=1.0),
+                Option("waiting-min-hours", 1.0,
+                       "hours of waiting below which waiting-waste stays quiet")))
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
