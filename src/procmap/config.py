@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from procmap.errors import ProcmapError
 from procmap.findings import Severity
 
 if sys.version_info >= (3, 11):
@@ -35,7 +36,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 LANGS = ("en", "zh")
 
 
-class ConfigError(Exception):
+class ConfigError(ProcmapError):
     """The configuration file is wrong: a one-line error and exit code 2."""
 
 

@@ -11,10 +11,11 @@ import os
 import subprocess
 from collections.abc import Sequence
 
+from procmap.errors import ProcmapError
 from procmap.loader.document import MAX_FILE_BYTES
 
 
-class GitError(Exception):
+class GitError(ProcmapError):
     """git is missing, this is not a repository, or a revision does not exist."""
 
 

@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from procmap.diff import git
+from procmap.errors import ProcmapError
 from procmap.loader.discover import SKIPPED_DIRS, YAML_SUFFIXES, discover, load_candidate
 from procmap.loader.document import MAX_FILE_BYTES, Document
 
 WORKTREE = "working tree"
 
 
-class DiffInputError(Exception):
+class DiffInputError(ProcmapError):
     """OLD/NEW name nothing readable: a one-line error and exit code 2."""
 
 

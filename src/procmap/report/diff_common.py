@@ -11,23 +11,11 @@ from typing import Any
 
 from procmap.diff.model import ADDED, AFFECTED, CHANGED, REMOVED, MetricChange, ProcessDiff
 from procmap.findings import Finding, Severity
+from procmap.text.units import day_duration as duration
 
 HOURS_FIELDS = frozenset({"duration", "wait", "sla", "deadline"})
 NONE = "none"
 NOT_ANALYSED = "n/a"  # a metric the audit has no value for on one side
-
-
-def duration(hours: float) -> str:
-    """Hours as a format-1 duration: 0.25 -> 15m, 26 -> 1d2h, 0.0 -> 0m."""
-    minutes = round(hours * 60, 6)
-    if minutes != int(minutes):
-        return f"{hours:g}h"
-    minutes = int(minutes)
-    days, rest = divmod(minutes, 24 * 60)
-    whole_hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{whole_hours}h" if whole_hours else "",
-             f"{mins}m" if mins else ""]
-    return "".join(parts) or "0m"
 
 
 def value(field: str, data: Any) -> str:

@@ -38,6 +38,8 @@ from procmap.report.diff_common import (
     structure_summary,
     value,
 )
+from procmap.text.escape import markdown as escape
+from procmap.text.escape import markdown_code as code
 
 #: a hidden marker, so a bot can find and update its earlier comment
 MARKER = "<!-- procmap-diff -->"
@@ -53,27 +55,11 @@ SUMMARY_METRICS = ("expected_lead_time_hours", "worst_lead_time_hours", "effort_
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 
 
-def escape(text: object) -> str:
-    """User text for Markdown (tables included): one line, no HTML, no formatting, no
-    @mentions."""
-    flat = " ".join(str(text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN.sub(r"\\\1", flat).replace("@", "&#64;")
-
-
 def escape_html(text: object) -> str:
     """User text inside HTML tags (`<summary>`), where Markdown escapes would show."""
     flat = " ".join(str(text).split())
     return (flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("@", "&#64;"))
-
-
-def code(text: object) -> str:
-    """An id in a code span (ids cannot hold a backtick; anything else is escaped)."""
-    shown = str(text)
-    if "`" in shown or "\n" in shown or not shown:
-        return escape(shown)
-    return f"`{shown.replace('|', '&#124;')}`"
 
 
 def render(report: DiffReport, max_chars: int = MAX_CHARS) -> str:

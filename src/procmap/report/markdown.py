@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
+from procmap.text.escape import markdown as escape
+from procmap.text.escape import markdown_code as code
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -28,22 +30,6 @@ MAX_STEP_ROWS = 30
 MAX_PATH_ENDS = 10
 _ICONS = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟠 warning", Severity.INFO: "🔵 info"}
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape(text: object) -> str:
-    """User text -> Markdown that renders as that text, on one line, in a table cell."""
-    value = " ".join(str(text).split())
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = _PUNCTUATION.sub(r"\\\1", value)
-    return value.replace("@", "&#64;")
-
-
-def code(text: object) -> str:
-    """An id in a code span; ids are safe characters, anything else is escaped text."""
-    value = str(text)
-    if re.fullmatch(r"[\w.-]+", value):
-        return f"`{value}`"
-    return escape(value)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
