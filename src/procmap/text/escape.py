@@ -32,6 +32,7 @@ __all__ = [
     "mermaid",
     "one_line",
     "terminal",
+    "terminal_lines",
     "uri",
 ]
 
@@ -54,6 +55,14 @@ def _visible(match: re.Match[str]) -> str:
 def terminal(text: object) -> str:
     """Text for a terminal or log, on one line: control and bidi characters escaped."""
     return _UNSAFE.sub(_visible, str(text))
+
+
+_UNSAFE_IN_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff\u2028\u2029]")
+
+
+def terminal_lines(text: str) -> str:
+    """Multi-line text for a terminal: like `terminal`, but newlines and tabs stay."""
+    return _UNSAFE_IN_LINES.sub(_visible, text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
