@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -62,20 +63,13 @@ def _register_optional() -> None:
 _register_optional()
 
 
-def _error(message: str, code: int = 2, kind: str = "error") -> None:
+def _error(message: str, code: int = 2, kind: str = "error") -> int:
+    """One line on stderr; returns the exit code."""
     from procmap.text.escape import terminal
 
     if sys.stderr is not None:
         sys.stderr.write(f"procmap: {kind}: {terminal(' '.join(message.split()))}\n")
-    sys.exit(code)
-
-
-def _usage_error(exc: Any) -> None:
-    """Bad arguments: one line like every other error, with where to look."""
-    context = getattr(exc, "ctx", None)
-    where = f" (see `{context.command_path} --help`)" if context is not None else ""
-    message = exc.format_message().replace("Value error, ", "")
-    _error(f"{message}{where}", exc.exit_code)
+    return code
 
 
 def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int,
@@ -97,52 +91,72 @@ def _prepare_streams() -> None:
     try:
         os.getcwd()
     except OSError:
-        _error("the current directory no longer exists (was it deleted?): cd to an "
-               "existing directory and run procmap again")
+        sys.exit(_error("the current directory no longer exists (was it deleted?): cd "
+                        "to an existing directory and run procmap again"))
 
 
-def _internal(exc: BaseException) -> None:
+# How each kind of failure ends the command; the first matching type wins.
+# typer >= 0.22 has its own copy of click, whose exceptions are found through typer's.
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+_CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
+
+
+def _usage(exc: Any) -> int:
+    """Bad arguments: one line like every other error, with where to look."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `procmap` alone: the help
+        exc.show()
+        return int(exc.exit_code)
+    context = getattr(exc, "ctx", None)
+    where = f" (see `{context.command_path} --help`)" if context is not None else ""
+    return _error(exc.format_message().replace("Value error, ", "") + where,
+                  exc.exit_code)
+
+
+def _could_not(exc: Any) -> int:
+    """A ProcmapError: the job could not be done."""
+    if os.environ.get("PROCMAP_DEBUG"):
+        raise exc
+    return _error(str(exc), exc.exit_code)
+
+
+def _interrupted(exc: BaseException) -> int:
+    sys.stderr.write("procmap: interrupted\n")
+    return 130
+
+
+def _broken_pipe(exc: BaseException) -> int:
+    """`procmap ... | head`: the reader has what it wanted; no error at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
+def _internal(exc: BaseException) -> int:
     if os.environ.get("PROCMAP_DEBUG") or "--debug" in sys.argv:
         raise exc
-    _error(f"{type(exc).__name__}: {exc} (run again with --debug for the traceback, and "
-           "please report it)", kind="internal error")
+    return _error(f"{type(exc).__name__}: {exc} (run again with --debug for the traceback, "
+                  "and please report it)", kind="internal error")
+
+
+def _handlers() -> list[tuple[type[BaseException], Callable[[Any], int]]]:
+    from procmap.errors import ProcmapError
+
+    return [(_USAGE_ERROR, _usage),
+            (_CLICK_ERROR, lambda exc: _error(exc.format_message(), exc.exit_code)),
+            (ProcmapError, _could_not), (typer.Abort, _interrupted),
+            (KeyboardInterrupt, _interrupted), (BrokenPipeError, _broken_pipe),
+            (Exception, _internal)]
 
 
 def main() -> None:
     """Entry point: no traceback ever reaches the user without --debug."""
     import warnings
 
-    from procmap.errors import ProcmapError
-
     _prepare_streams()
     warnings.showwarning = _show_warning
-    # typer's own copy of click's exceptions (typer >= 0.22 vendors click)
-    usage_error, click_exception = typer.BadParameter.__mro__[1:3]
     try:
         code = app(standalone_mode=False)
-    except SystemExit:
-        raise
-    except usage_error as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":  # `procmap` alone: the help
-            exc.show()
-            sys.exit(exc.exit_code)
-        _usage_error(exc)
-    except click_exception as exc:
-        _error(exc.format_message(), exc.exit_code)
-    except typer.Abort:
-        sys.stderr.write("procmap: interrupted\n")
-        sys.exit(130)
-    except ProcmapError as exc:  # the job could not be done: one line, exit code 2
-        if os.environ.get("PROCMAP_DEBUG"):
-            raise
-        _error(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("procmap: interrupted\n")
-        sys.exit(130)
-    except BrokenPipeError:  # `procmap ... | head`: the reader has what it wanted
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
-    except Exception as exc:  # an internal error: one line and exit code 2
-        _internal(exc)
+    except (Exception, KeyboardInterrupt) as exc:
+        handler = next(h for kind, h in _handlers() if isinstance(exc, kind))
+        code = handler(exc)
     sys.exit(code if isinstance(code, int) else 0)

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from procmap.text.units import short_duration as format_hours
+from procmap.text.units import short_duration
 
 ID_REGEX = r"^[^\W_][\w.-]{0,63}$"  # Unicode-aware in Python and in pydantic-core (Rust)
 _ID = re.compile(ID_REGEX[1:-1])
@@ -299,3 +299,4 @@ PositiveNumber = Annotated[float, AfterValidator(_positive),
 Probability = Annotated[float, AfterValidator(_finite), WithJsonSchema({"type": "number"})]
 
 
+format_hours = short_duration  # the one home of durations as text: procmap.text.units

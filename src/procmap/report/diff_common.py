@@ -11,8 +11,9 @@ from typing import Any
 
 from procmap.diff.model import ADDED, AFFECTED, CHANGED, REMOVED, MetricChange, ProcessDiff
 from procmap.findings import Finding, Severity
-from procmap.text.units import day_duration as duration
+from procmap.text.units import day_duration
 
+duration = day_duration  # a value as a person writes it: procmap.text.units
 HOURS_FIELDS = frozenset({"duration", "wait", "sla", "deadline"})
 NONE = "none"
 NOT_ANALYSED = "n/a"  # a metric the audit has no value for on one side

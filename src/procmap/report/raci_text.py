@@ -9,6 +9,7 @@ from procmap.text.escape import one_line, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from procmap.analysis.raci import RaciMatrix
     from procmap.findings import Finding
@@ -38,7 +39,7 @@ def print_rich(console: Console, matrices: Sequence[RaciMatrix],
         print_findings(console, findings, files)
 
 
-def _cell(letters: str) -> object:
+def _cell(letters: str) -> Text:
     from rich.text import Text
 
     cell = Text()
