@@ -169,12 +169,23 @@ def _check_config_file(path: str) -> None:
              f"configuration (limit {MAX_CONFIG_BYTES:,}): is it the right file?")
 
 
+def _stdin_open() -> bool:
+    """Whether there is a standard input to read (`procmap validate - <&-` has none)."""
+    import os
+
+    try:
+        return sys.stdin is not None and not sys.stdin.closed and os.fstat(
+            sys.stdin.fileno()) is not None
+    except (OSError, ValueError):
+        return False
+
+
 def validated(paths: Sequence[str] | None, config_path: str | None) -> tuple[Any, Any]:
     """(validation, config) for PATH arguments: what every checking command starts with.
     A bad configuration or an unreadable path ends the command with exit code 2."""
     from procmap.pipeline import validate_paths
 
-    if "-" in (paths or ()) and (sys.stdin is None or sys.stdin.closed):
+    if "-" in (paths or ()) and not _stdin_open():
         fail("standard input is closed: nothing to read for `-` (pipe a file in, or "
              "name the files)")
     settings = load_config(config_path)
