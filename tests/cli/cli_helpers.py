@@ -29,6 +29,7 @@ OTHER = CLEAN.replace("id: refund", "id: other").replace("cs-agent", "other-agen
 NO_ROLES = """\
 procmap: 1
 id: bare
+name: 无角色
 steps:
   - id: start
     kind: start
