@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from procmap import __version__, formats
-from tests.cli.cli_helpers import BROKEN, CLEAN, NO_ROLES, OTHER, no_traceback, write
+from cli_helpers import BROKEN, CLEAN, NO_ROLES, OTHER, no_traceback, write
 
 PARSABLE = r"^[^:]+:\d+:\d+: (error|warning|info)\[[a-z0-9-]+\] .+$"
 

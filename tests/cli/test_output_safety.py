@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from procmap.io import WriteError, write_atomic, write_output
-from tests.cli.cli_helpers import BROKEN, CLEAN, OTHER, no_traceback, write
+from cli_helpers import BROKEN, CLEAN, OTHER, no_traceback, write
 
 posix = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 
@@ -137,7 +137,7 @@ def test_a_huge_config_is_one_line(run_cli, tmp_path: Path) -> None:
 def test_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
     import subprocess
 
-    from tests.conftest import cli_env
+    from conftest import cli_env
 
     result = subprocess.run(
         [sys.executable, "-c", "import os; os.close(0); "
@@ -153,7 +153,7 @@ def test_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
 def test_a_deleted_working_directory_is_one_line(tmp_path: Path) -> None:
     import subprocess
 
-    from tests.conftest import cli_env
+    from conftest import cli_env
 
     gone = tmp_path / "gone"
     gone.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.cli_helpers import BROKEN, CLEAN, write
+from cli_helpers import BROKEN, CLEAN, write
 
 # ESC sequences, BEL, CR and a bidi override in a quoted YAML value (a schema message
 # quotes it) and in the process name (audit and raci print it)

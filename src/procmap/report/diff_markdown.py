@@ -40,6 +40,7 @@ from procmap.report.diff_common import (
 )
 from procmap.text.escape import markdown as escape
 from procmap.text.escape import markdown_code as code
+from procmap.text.escape import markdown_html as escape_html
 
 #: a hidden marker, so a bot can find and update its earlier comment
 MARKER = "<!-- procmap-diff -->"
@@ -53,13 +54,6 @@ SUMMARY_METRICS = ("expected_lead_time_hours", "worst_lead_time_hours", "effort_
                    "approvals")
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape_html(text: object) -> str:
-    """User text inside HTML tags (`<summary>`), where Markdown escapes would show."""
-    flat = " ".join(str(text).split())
-    return (flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("@", "&#64;"))
 
 
 def render(report: DiffReport, max_chars: int = MAX_CHARS) -> str:

@@ -17,6 +17,7 @@ from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
 from procmap.text.escape import markdown as escape
 from procmap.text.escape import markdown_code as code
+from procmap.text.escape import markdown_html
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -182,11 +183,9 @@ def _details(analysis: ProcessAnalysis) -> list[str]:
 
 def _summary_text(analysis: ProcessAnalysis) -> str:
     # inside <summary>: HTML, not Markdown; escape for HTML only
-    import html
-
     process = analysis.entry.process
-    name = html.escape(" ".join((process.name or process.id).split())).replace("@", "&#64;")
-    return f"{name} ({html.escape(process.id)}): roles, critical path and visits"
+    name = markdown_html(process.name or process.id)
+    return f"{name} ({markdown_html(process.id)}): roles, critical path and visits"
 
 
 def _bar(share: float, width: int = 10) -> str:

@@ -12,6 +12,7 @@ UTF-8, which Python carries as lone surrogates (``surrogateescape``).
 * `display_path`: a path as valid Unicode (undecodable bytes as ``\\xNN``), for JSON;
 * `uri`: a relative path as a percent-encoded URI reference (SARIF ``uri``);
 * `markdown`, `markdown_code`: text for GitHub Markdown, tables included;
+  `markdown_html`: text inside an HTML tag of a Markdown document (``<summary>``);
 * `html`: text for HTML/XML content and attribute values (both quote kinds);
 * `mermaid`: the inside of a quoted Mermaid label;
 * `github_data`, `github_property`: the parts of a GitHub Actions workflow command.
@@ -29,6 +30,7 @@ __all__ = [
     "html",
     "markdown",
     "markdown_code",
+    "markdown_html",
     "mermaid",
     "one_line",
     "terminal",
@@ -103,6 +105,14 @@ def markdown(text: object) -> str:
     value = one_line(text)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MARKDOWN.sub(r"\\\1", value)
+    return value.replace("@", "&#64;")
+
+
+def markdown_html(text: object) -> str:
+    """User text inside an HTML tag of a Markdown document (``<summary>``), where
+    Markdown escapes would show: one line, HTML entities, no @mentions."""
+    value = one_line(text)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value.replace("@", "&#64;")
 
 
