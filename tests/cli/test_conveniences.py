@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_helpers import BROKEN, CLEAN, NO_ROLES, OTHER, no_traceback, write
 
 from procmap import __version__, formats
-from cli_helpers import BROKEN, CLEAN, NO_ROLES, OTHER, no_traceback, write
 
 PARSABLE = r"^[^:]+:\d+:\d+: (error|warning|info)\[[a-z0-9-]+\] .+$"
 

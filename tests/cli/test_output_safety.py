@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import BROKEN, CLEAN, OTHER, no_traceback, write
 
 from procmap.io import WriteError, write_atomic, write_output
-from cli_helpers import BROKEN, CLEAN, OTHER, no_traceback, write
 
 posix = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 

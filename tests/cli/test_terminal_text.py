@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import BROKEN, CLEAN, write
 
 # ESC sequences, BEL, CR and a bidi override in a quoted YAML value (a schema message

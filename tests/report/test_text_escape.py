@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from procmap.model.fields import parse_duration
 from procmap.text import escape, units
 
-
 # -- terminal ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw,shown", [
