@@ -308,15 +308,20 @@ def _metrics(process: ProcessDiff) -> list[str]:
     return lines
 
 
+def _step_list(steps: list[str]) -> str:
+    return ", ".join(code(s) for s in steps)
+
+
 def _critical_path(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> str:
     """The new critical path, and which steps joined or left it."""
-    joined = [s for s in new or () if s not in (old or ())]
-    left = [s for s in old or () if s not in (new or ())]
-    notes = [f"now through {', '.join(code(s) for s in joined)}" if joined else "",
-             f"no longer through {', '.join(code(s) for s in left)}" if left else ""]
-    note = "; ".join(n for n in notes if n)
-    path = f" {ARROW} ".join(code(step) for step in new) if new else NONE
-    return f"**Critical path**{f' ({note})' if note else ''}: {path}"
+    old, new = old or (), new or ()
+    joined = [s for s in new if s not in old]
+    left = [s for s in old if s not in new]
+    notes = ([f"now through {_step_list(joined)}"] * bool(joined)
+             + [f"no longer through {_step_list(left)}"] * bool(left))
+    note = f" ({'; '.join(notes)})" if notes else ""
+    path = f" {ARROW} ".join(code(step) for step in new) or NONE
+    return f"**Critical path**{note}: {path}"
 
 
 __all__ = ["MARKER", "code", "escape", "escape_html", "render"]
