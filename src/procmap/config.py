@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from procmap.errors import ProcmapError
 from procmap.findings import Severity
 
 if sys.version_info >= (3, 11):
@@ -32,7 +33,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 _SECTIONS = ("rules", "thresholds", "money", "lang", "catalogs", "conform")
 
 
-class ConfigError(Exception):
+class ConfigError(ProcmapError):
     """The configuration file is wrong: a one-line error and exit code 2."""
 
 

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
-def hours(value: float) -> str:
-    """27.75 -> '27.75h', 79.0 -> '79h', 0.7 -> '42m' (minutes below an hour)."""
-    if value < 0:
-        return "-" + hours(-value)
-    if value < 1:
-        minutes = value * 60
-        if minutes >= 1:
-            return f"{minutes:.0f}m"
-        return f"{minutes:.2g}m" if minutes else "0h"
-    return f"{value:.2f}".rstrip("0").rstrip(".") + "h"
+from procmap.text.units import hours as hours  # the one home of hours as text
 
 
 def percent(share: float) -> str:

@@ -7,13 +7,14 @@ import os
 from collections.abc import Sequence
 
 from procmap.bpmn_import.emit import ImportResult
+from procmap.errors import ProcmapError
 from procmap.findings import Finding
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDOUT = "-"
 
 
-class OutputError(Exception):
+class OutputError(ProcmapError):
     """The output cannot be written as asked: a one-line error and exit code 2."""
 
 

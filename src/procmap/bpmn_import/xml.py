@@ -19,6 +19,8 @@ import codecs
 import re
 from typing import TYPE_CHECKING
 
+from procmap.errors import ProcmapError
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -28,7 +30,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 
-class BpmnReadError(Exception):
+class BpmnReadError(ProcmapError):
     """The file cannot be imported at all (unsafe, malformed, not BPMN): exit code 2."""
 
 

@@ -1,75 +1,212 @@
-"""What every command shares: exit codes, errors, output, configuration."""
+"""What every command shares: options, exit codes, notes, and showing a result.
+
+A command is: parse options -> run the pipeline -> `show(format, output, result)` ->
+`raise typer.Exit(code)`. Errors are `ProcmapError`s (or `fail(...)`), reported once by
+the entry point (`procmap.cli.app.main`) with exit code 2.
+"""
 
 from __future__ import annotations
 
+import enum
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
 
+from procmap import formats
+from procmap.errors import EXIT_ERROR, ProcmapError
 from procmap.findings import Finding, Severity
+from procmap.text.escape import terminal
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS = 0, 1
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK"]
 
-# Arguments and options the checking commands share, declared once.
+#: --fail-on levels, for every command that has the option
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def choices(name: str, values: Sequence[str]) -> type[enum.Enum]:
+    """An Enum typer turns into a real choice (help, completion, error message)."""
+    return enum.Enum(name, [(value, value) for value in values], type=str)  # type: ignore[return-value]
+
+
+def format_choices(command: str, auto: bool = True) -> type[enum.Enum]:
+    """The `--format` choices of a command, from the format registry."""
+    return choices(f"{command.title()}Format",
+                   (("auto",) if auto else ()) + formats.names(command))
+
+
+FailOn = choices("FailOn", FAIL_ON)
+
+# Arguments and options the commands share, declared once.
 PathsArgument = Annotated[list[str] | None, typer.Argument(
+    metavar="PATH", show_default=False,
     help="Files, directories (scanned recursively) or - for stdin [default: .]")]
 ConfigOption = Annotated[str | None, typer.Option(
-    "--config", help="procmap.toml to use (default: searched upwards from here)")]
-FailOnOption = Annotated[str, typer.Option(
-    "--fail-on", help="exit 1 on findings of this severity or worse: error | warning | "
-    "info | never")]
+    "--config", metavar="FILE",
+    help="procmap.toml to use (default: searched upwards from here)")]
+FailOnOption = Annotated[FailOn, typer.Option(  # type: ignore[valid-type]
+    "--fail-on", case_sensitive=False,
+    help="exit 1 on findings of this severity or worse")]
 ProcessOption = Annotated[list[str] | None, typer.Option(
-    "--process", "-p", help="only this process id (repeatable)")]
+    "--process", "-p", metavar="ID", help="only this process id (repeatable)")]
+OutputOption = Annotated[str | None, typer.Option(
+    "--output", "-o", metavar="FILE",
+    help="write to FILE (atomically; - is stdout) instead of stdout")]
+
+
+class Verbosity:
+    """-q/--quiet and -v/--verbose, set once by the root command."""
+
+    level = 0  # -1 quiet, 0 normal, 1 verbose
+
+
+def note(message: str) -> None:
+    """A one-line note on stderr (`procmap: wrote x.svg`); silent with --quiet."""
+    if Verbosity.level >= 0:
+        sys.stderr.write(f"procmap: {terminal(message)}\n")
+
+
+def detail(message: str) -> None:
+    """A note only --verbose shows."""
+    if Verbosity.level > 0:
+        sys.stderr.write(f"procmap: {terminal(message)}\n")
+
+
+def warn(message: str) -> None:
+    if Verbosity.level >= 0:
+        sys.stderr.write(f"procmap: warning: {terminal(message)}\n")
 
 
 def fail(message: str) -> NoReturn:
     """The command could not do its job: one line on stderr, exit code 2."""
-    sys.stderr.write(f"procmap: error: {' '.join(message.split())}\n")
-    raise typer.Exit(EXIT_ERROR)
+    raise ProcmapError(message)
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Write a result to stdout, or atomically to the file `output`."""
-    if output is None or output == "-":
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from procmap.io import write_atomic
-
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+def value(option: Any) -> str:
+    """The text of a choice option (an Enum member or, from Python callers, a str)."""
+    return str(getattr(option, "value", option))
 
 
-def load_config(path: str | None) -> object:
-    from procmap.config import ConfigError
+def threshold(fail_on: Any) -> Severity | None:
+    level = value(fail_on)
+    return None if level == "never" else Severity.parse(level)
+
+
+def emit(data: str | bytes, output: str | None) -> None:
+    """Write a result to stdout, or safely to `output` (`procmap.io.write_output`)."""
+    from procmap.io import write_output
+
+    write_output(output, data)
+
+
+def show(fmt: formats.Format, output: str | None, *args: Any,
+         findings: Sequence[Finding] = (), **options: Any) -> None:
+    """Print or write a result in a registered format: rich on a colour terminal when
+    the format has a terminal form, else the writer's text; findings the format cannot
+    hold go to stderr."""
+    from procmap.io import is_stdout
+    from procmap.report import use_color
+
+    if fmt.terminal and is_stdout(output) and use_color() and Verbosity.level >= 0:
+        from rich.console import Console
+
+        fmt.print_rich(Console(highlight=False), *args, **options)
+    else:
+        emit(fmt.write(*args, **options), output)
+    if not fmt.findings:
+        from procmap.report.text import format_line
+
+        for finding in findings:
+            sys.stderr.write(format_line(finding) + "\n")
+
+
+def resolve(command: str, fmt: Any) -> formats.Format:
+    """The registered format of `--format` (`auto`: github in GitHub Actions, else
+    text; --quiet turns text into the one-line `parsable` form where there is one)."""
+    from procmap.report import resolve_format
+
+    name = value(fmt)
+    if name == "auto":
+        name = resolve_format("auto") if "github" in formats.names(command) else "text"
+    if name == "text" and Verbosity.level < 0 and "parsable" in formats.names(command):
+        name = "parsable"
+    return formats.get(command, name)
+
+
+def load_config(path: str | None) -> Any:
+    from procmap.config import Config, find_config
     from procmap.config import load_config as load
 
-    try:  # rule ids and thresholds are checked against the rule catalog, read from source
-        return load(path)
-    except ConfigError as exc:
-        fail(str(exc))
+    path = path or find_config()
+    if path is None:
+        return Config()  # defaults: no need to load every rule's module to check names
+    from procmap.rules import rule_ids
+
+    _check_config_file(path)
+    detail(f"configuration: {path}")
+    return load(path, known_rules=rule_ids())
+
+
+#: a configuration is a few kilobytes; more is a wrong path (--config /dev/zero)
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _check_config_file(path: str) -> None:
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        fail(f"cannot read the configuration {path}: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        fail(f"the configuration {path} is not a regular file: give a procmap.toml "
+             "or a pyproject.toml")
+    if info.st_size > MAX_CONFIG_BYTES:
+        fail(f"the configuration {path} is {info.st_size:,} bytes, larger than any "
+             f"configuration (limit {MAX_CONFIG_BYTES:,}): is it the right file?")
+
+
+def _stdin_open() -> bool:
+    """Whether there is a standard input to read (`procmap validate - <&-` has none)."""
+    import os
+
+    try:
+        return sys.stdin is not None and not sys.stdin.closed and os.fstat(
+            sys.stdin.fileno()) is not None
+    except (OSError, ValueError):
+        return False
 
 
 def validated(paths: Sequence[str] | None, config_path: str | None) -> tuple[Any, Any]:
     """(validation, config) for PATH arguments: what every checking command starts with.
     A bad configuration or an unreadable path ends the command with exit code 2."""
-    from procmap.config import Config
-    from procmap.loader import InputError
     from procmap.pipeline import validate_paths
 
+    if "-" in (paths or ()) and not _stdin_open():
+        fail("standard input is closed: nothing to read for `-` (pipe a file in, or "
+             "name the files)")
     settings = load_config(config_path)
-    assert isinstance(settings, Config)
-    try:
-        return validate_paths(list(paths or ["."]), settings), settings
-    except InputError as exc:
-        fail(str(exc))
+    validation = validate_paths(list(paths or ["."]), settings)
+    if validation.files == 0:
+        warn("no procmap files found (a procmap file is YAML whose top level has "
+             "`procmap: 1`)")
+    detail(f"{validation.files} file{'s' * (validation.files != 1)} checked")
+    return validation, settings
+
+
+def check_processes(validation: Any, wanted: Sequence[str] | None) -> set[str] | None:
+    """The process ids of -p (None: all); an id not in the files ends the command."""
+    if not wanted:
+        return None
+    known = {e.process.id for e in validation.workspace.processes}
+    missing = [p for p in wanted if p not in known]
+    if missing:
+        fail(f"no process '{missing[0]}' in the files given"
+             + (f" (processes: {', '.join(sorted(known))})" if known else ""))
+    return set(wanted)
 
 
 def exit_code(findings: Sequence[Finding], threshold: Severity | None) -> int:
@@ -81,24 +218,4 @@ def exit_code(findings: Sequence[Finding], threshold: Severity | None) -> int:
 def print_findings(findings: Sequence[Finding], files: int, fmt: str,
                    output: str | None = None) -> None:
     """Findings in one of the formats every checking command shares."""
-    from procmap.report import resolve_format, use_color
-
-    fmt = resolve_format(fmt)
-    if fmt == "text" and output is None and use_color():
-        from rich.console import Console
-
-        from procmap.report.rich_text import print_findings as print_rich
-
-        print_rich(Console(highlight=False), findings, files)
-        return
-    if fmt == "text":
-        from procmap.report import text as module
-    elif fmt == "json":
-        from procmap.report import json_report as module  # type: ignore[no-redef]
-    elif fmt == "github":
-        from procmap.report import github as module  # type: ignore[no-redef]
-    elif fmt == "sarif":
-        from procmap.report import sarif as module  # type: ignore[no-redef]
-    else:
-        fail(f"unknown format '{fmt}'")
-    emit(module.render(findings, files), output)
+    show(resolve("findings", fmt), output, findings, files)

@@ -6,9 +6,14 @@ from typing import Annotated
 
 import typer
 
+from procmap.cli.common import format_choices, resolve, show
+
+DoctorFormat = format_choices("doctor", auto=False)
+
 
 def doctor(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    fmt: Annotated[DoctorFormat, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", case_sensitive=False)] = "text",
 ) -> None:
     """Check what rendering needs: Graphviz `dot` and a font with Chinese glyphs.
 
@@ -17,17 +22,8 @@ def doctor(
 
     Example: procmap doctor
     """
-    import json
-
     from procmap.doctor import checks
 
     results = checks()
-    if fmt == "json":
-        typer.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
-    else:
-        for result in results:
-            mark = "ok " if result.ok else "MISSING"
-            typer.echo(f"[{mark}] {result.name}: {result.detail}")
-            if not result.ok:
-                typer.echo(f"        fix: {result.fix}")
+    show(resolve("doctor", fmt), None, results)
     raise typer.Exit(0 if all(r.ok for r in results) else 1)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from procmap.cli.common import emit, exit_code, fail, load_config
+from procmap.cli.common import emit, exit_code, load_config, note
 
 
 def import_bpmn(
     file: Annotated[str, typer.Argument(help="the BPMN 2.0 file to import (.bpmn)")],
-    output: Annotated[str | None, typer.Option("--output", "-o", help=(
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=(
         "OUT.yaml (one process), or a directory: each process becomes DIR/<id>.yaml "
         "[default: stdout, one process only]"))] = None,
     force: Annotated[bool, typer.Option("--force", help="replace existing files")] = False,
     strict: Annotated[bool, typer.Option("--strict", help=(
         "exit 1 when anything did not map exactly (import warnings)"))] = False,
-    config: Annotated[str | None, typer.Option("--config", help=(
+    config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=(
         "procmap.toml to use (rule levels apply to import-* findings too)"))] = None,
 ) -> None:
     """Import pools, lanes, tasks, gateways and events from a BPMN 2.0 file.
@@ -31,34 +31,41 @@ def import_bpmn(
 
     Example: procmap import order.bpmn -o processes/
     """
-    from procmap.bpmn_import import BpmnReadError, import_file
-    from procmap.bpmn_import.output import STDOUT, OutputError, check, plan
+    from procmap.bpmn_import import import_file
+    from procmap.bpmn_import.output import STDOUT, plan
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
-    try:
-        result = import_file(file)
-        targets = plan(result, output, force)
-    except (BpmnReadError, OutputError) as exc:
-        fail(str(exc))
+    result = import_file(file)
+    targets = plan(result, output, force)
     for path, text in targets:
         emit(text, None if path == STDOUT else path)
-    from procmap.config import Config
+    findings = _configured(result, targets, config)
+    for finding in findings:
+        sys.stderr.write(format_line(finding) + "\n")
+    written = [path for path, _ in targets if path != STDOUT]
+    note(_summary(len(result.processes), len(result.roles), written, len(findings)))
+    raise typer.Exit(exit_code(findings, Severity.WARNING if strict else Severity.ERROR))
+
+
+def _configured(result: Any, targets: Any, config: str | None) -> list[Any]:
+    """Import findings and the checks of the YAML written, at their configured levels."""
+    from procmap.bpmn_import.output import check
 
     settings = load_config(config)
-    assert isinstance(settings, Config)
     findings = []
     for finding in [*result.findings, *check(targets)]:
         severity = settings.severity(finding.rule, finding.severity)
         if severity is not None:
             findings.append(finding.with_severity(severity))
-    for finding in findings:
-        sys.stderr.write(format_line(finding) + "\n")
-    written = [path for path, _ in targets if path != STDOUT]
+    return findings
+
+
+def _plural(count: int, word: str, plural: str = "s") -> str:
+    return f"{count} {word}{plural * (count != 1)}"
+
+
+def _summary(processes: int, roles: int, written: list[str], findings: int) -> str:
     where = f" into {', '.join(written)}" if written else ""
-    sys.stderr.write(f"procmap: imported {len(result.processes)} process"
-                     f"{'es' * (len(result.processes) != 1)} and {len(result.roles)} "
-                     f"role{'s' * (len(result.roles) != 1)}{where}; "
-                     f"{len(findings)} finding{'s' * (len(findings) != 1)}\n")
-    code = exit_code(findings, Severity.WARNING if strict else Severity.ERROR)
-    raise typer.Exit(code)
+    return (f"imported {_plural(processes, 'process', 'es')} and {_plural(roles, 'role')}"
+            f"{where}; {_plural(findings, 'finding')}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import fail
+from procmap.cli.common import emit, fail
 
 TEMPLATES = ("roles.yaml", "refund-request.yaml")
 
@@ -20,22 +20,27 @@ def init(
 
     Example: procmap init my-processes && procmap validate my-processes
     """
-    from importlib.resources import files
-
-    from procmap.io import write_atomic
-    from procmap.model.schema import schema_text
-
-    targets = {name: os.path.join(directory, name) for name in TEMPLATES}
-    targets["schema"] = os.path.join(directory, "schema", "procmap-1.schema.json")
+    targets = _targets(directory)
     existing = [path for path in targets.values() if os.path.exists(path)]
     if existing and not force:
         fail(f"{existing[0]} already exists: choose an empty directory or pass --force")
-    source = files("procmap.data") / "init"
-    try:
-        for name in TEMPLATES:
-            write_atomic(targets[name], (source / name).read_text(encoding="utf-8"))
-        write_atomic(targets["schema"], schema_text())
-    except OSError as exc:
-        fail(f"cannot write into {directory}: {exc.strerror or exc}")
+    for name, path in targets.items():
+        emit(_content(name), path)
     typer.echo(f"procmap: wrote {', '.join(TEMPLATES)} and schema/ into {directory}\n"
                f"next: procmap validate {directory}")
+
+
+def _targets(directory: str) -> dict[str, str]:
+    targets = {name: os.path.join(directory, name) for name in TEMPLATES}
+    targets["schema"] = os.path.join(directory, "schema", "procmap-1.schema.json")
+    return targets
+
+
+def _content(name: str) -> str:
+    from importlib.resources import files
+
+    from procmap.model.schema import schema_text
+
+    if name == "schema":
+        return schema_text()
+    return (files("procmap.data") / "init" / name).read_text(encoding="utf-8")

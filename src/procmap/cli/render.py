@@ -4,30 +4,43 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from procmap.cli.common import EXIT_FINDINGS, fail, validated
+from procmap import formats
+from procmap.cli.common import (
+    EXIT_FINDINGS,
+    ConfigOption,
+    ProcessOption,
+    choices,
+    fail,
+    note,
+    validated,
+    value,
+)
 
-FORMATS = ("svg", "png", "pdf", "dot", "mmd", "bpmn", "html")
-NEEDS_GRAPHVIZ = frozenset({"svg", "png", "pdf", "html"})
+RenderFormat = choices("RenderFormat", formats.names("render"))
+Direction = choices("Direction", ("LR", "TB"))
 
 
 def render(
-    paths: Annotated[list[str], typer.Argument(help="files or directories to draw")],
-    output: Annotated[str, typer.Option("--output", "-o", help=(
-        "a file (one process) or a directory (each process becomes DIR/<id>.<ext>)"))],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help=(
-        "svg | png | pdf | dot | mmd | bpmn | html [default: from OUT's extension, else "
-        "svg]"))] = None,
-    direction: Annotated[str, typer.Option("--direction", help=(
-        "LR: lanes are horizontal bands, flow left to right; TB: vertical lanes"))] = "LR",
+    paths: Annotated[list[str], typer.Argument(metavar="PATH",
+                                               help="files or directories to draw")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="OUT", help=(
+        "a file (one process; - is stdout) or a directory (each process becomes "
+        "DIR/<id>.<ext>)"))],
+    fmt: Annotated[RenderFormat | None, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="[default: from OUT's extension, else svg]")] = None,
+    direction: Annotated[Direction, typer.Option(  # type: ignore[valid-type]
+        "--direction", case_sensitive=False,
+        help="LR: lanes are horizontal bands, flow left to right; TB: vertical lanes")
+    ] = "LR",
     highlight: Annotated[bool, typer.Option("--highlight", help=(
         "colour the critical path and what audit flags"))] = False,
-    process: Annotated[str | None, typer.Option("--process", "-p",
-                                                help="draw only this process id")] = None,
-    config: Annotated[str | None, typer.Option("--config", help="procmap.toml to use")] = None,
+    process: ProcessOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Draw processes as swimlane flowcharts (Graphviz), or export Mermaid and BPMN.
 
@@ -36,45 +49,55 @@ def render(
 
     Example: procmap render examples -o out/ --format svg --highlight
     """
+    from procmap.render.pipeline import drawable_processes, plan_jobs, run_jobs
 
-    direction = direction.upper()
-    if direction not in ("LR", "TB"):
-        fail(f"--direction must be LR or TB, not '{direction}'")
-    extension = os.path.splitext(output)[1].lower().lstrip(".")
-    chosen = (fmt or (extension if extension in FORMATS else "svg")).lower()
-    if chosen not in FORMATS:
-        fail(f"unknown format '{chosen}': use one of {', '.join(FORMATS)}")
-    if chosen in NEEDS_GRAPHVIZ:
-        from procmap.render.graphviz import graphviz_available
-
-        if not graphviz_available():
-            fail(f"{chosen} output needs Graphviz's `dot` program, which is not installed: "
-                 "install it (Debian/Ubuntu: sudo apt-get install graphviz fonts-noto-cjk; "
-                 "macOS: brew install graphviz), or render to dot, mmd or bpmn; "
-                 "`procmap doctor` checks the set-up")
+    chosen = output_format(output, None if fmt is None else value(fmt))
+    require_graphviz(chosen)
     validation, settings = validated(paths, config)
-    from procmap.render.pipeline import RenderJob, drawable_processes, run_jobs
+    entries, blocked = drawable_processes(validation, set(process) if process else None)
+    _report_blocked(entries, blocked, process, paths)
+    jobs = plan_jobs(entries, output, chosen)
+    written = run_jobs(jobs, validation, settings, chosen.name, value(direction).upper(),
+                       highlight)
+    for path in written:
+        if path != "-":
+            note(f"wrote {path}")
+    raise typer.Exit(EXIT_FINDINGS if blocked else 0)
 
-    entries, blocked = drawable_processes(validation, process)
-    if process is not None and not entries and not blocked:
-        fail(f"no process with id '{process}' in {', '.join(paths)}")
-    for finding in blocked:
-        sys.stderr.write(f"{finding}\n")
+
+def output_format(output: str, name: str | None) -> formats.Format:
+    """The format of --format, else of OUT's extension, else svg. An extension that is
+    no render format (x.jpg), or another format's (-o x.png -f svg), is an error."""
+    extension = os.path.splitext(output)[1].lower().lstrip(".")
+    if not extension or output == "-" or os.path.isdir(output):
+        return formats.get("render", name or "svg")
+    implied = formats.for_extension("render", extension)
+    if implied is None:
+        fail(f"-o {output}: .{extension} is no render format: use one of "
+             f"{', '.join(formats.names('render'))} (or a directory)")
+    if name is not None and name != implied.name:
+        fail(f"-o {output} says {implied.name} but --format says {name}: make them agree")
+    return implied
+
+
+def require_graphviz(fmt: formats.Format) -> None:
+    from procmap.render.graphviz import graphviz_available
+
+    if fmt.needs_graphviz and not graphviz_available():
+        fail(f"{fmt.name} output needs Graphviz's `dot` program, which is not installed: "
+             "install it (Debian/Ubuntu: sudo apt-get install graphviz fonts-noto-cjk; "
+             "macOS: brew install graphviz), or render to dot, mmd or bpmn; "
+             "`procmap doctor` checks the set-up")
+
+
+def _report_blocked(entries: list[Any], blocked: list[str], process: list[str] | None,
+                    paths: list[str]) -> None:
+    """Print why processes are not drawn; end the command when none is left."""
+    if process and not entries and not blocked:
+        fail(f"no process with id '{process[0]}' in {', '.join(paths)}")
+    for line in blocked:
+        sys.stderr.write(f"{line}\n")
     if not entries:
         if not blocked:
             fail("no processes to draw (a process file has `procmap: 1` and `steps`)")
         raise typer.Exit(EXIT_FINDINGS)
-    to_directory = len(entries) > 1 or not extension or os.path.isdir(output)
-    if len(entries) > 1 and extension and not os.path.isdir(output):
-        fail(f"{len(entries)} processes to draw: give a directory as -o (each process "
-             f"becomes DIR/<id>.{chosen}), or pick one with --process")
-    jobs = [RenderJob(entry, os.path.join(output, f"{entry.process.id}.{chosen}")
-                      if to_directory else output) for entry in entries]
-    try:
-        written = run_jobs(jobs, validation, settings, chosen, direction, highlight)
-    except OSError as exc:
-        fail(f"cannot write {getattr(exc, 'filename', None) or output}: "
-             f"{exc.strerror or exc}")
-    for path in written:
-        sys.stderr.write(f"procmap: wrote {path}\n")
-    raise typer.Exit(EXIT_FINDINGS if blocked else 0)

@@ -8,25 +8,27 @@ import typer
 
 from procmap.cli.common import (
     ConfigOption,
+    OutputOption,
     PathsArgument,
     exit_code,
-    fail,
-    print_findings,
+    format_choices,
+    resolve,
+    show,
     validated,
 )
 
-FormatOption = Annotated[str, typer.Option(
-    "--format", "-f", help="auto | text | json | github | sarif (auto: github inside GitHub "
-    "Actions, text elsewhere)")]
+FindingsFormat = format_choices("findings")
 
 
 def validate(
     paths: PathsArgument = None,
-    fmt: FormatOption = "auto",
+    fmt: Annotated[FindingsFormat, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", case_sensitive=False,
+        help="auto: github inside GitHub Actions, text elsewhere; parsable: one line "
+             "per finding, the same everywhere (for editors)")] = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="warnings fail too")] = False,
     config: ConfigOption = None,
-    output: Annotated[str | None, typer.Option("--output", "-o",
-                                               help="write the report to a file")] = None,
+    output: OutputOption = None,
 ) -> None:
     """Check procmap files: YAML, format 1 and the process structure.
 
@@ -36,16 +38,8 @@ def validate(
     Example: procmap validate processes/ --format github
     """
     from procmap.findings import Severity
-    from procmap.report import FINDING_FORMATS
 
-    if fmt not in FINDING_FORMATS:
-        fail(f"unknown format '{fmt}': use one of {', '.join(FINDING_FORMATS)}")
     result, _settings = validated(paths, config)
-    if result.files == 0:
-        import sys
-
-        sys.stderr.write("procmap: warning: no procmap files found (a procmap file is YAML "
-                         "whose top level has `procmap: 1`)\n")
-    print_findings(result.findings, result.files, fmt, output)
+    show(resolve("findings", fmt), output, result.findings, result.files)
     raise typer.Exit(exit_code(result.findings,
                                Severity.WARNING if strict else Severity.ERROR))

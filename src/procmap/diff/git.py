@@ -11,10 +11,11 @@ import os
 import subprocess
 from collections.abc import Sequence
 
+from procmap.errors import ProcmapError
 from procmap.loader.document import MAX_FILE_BYTES
 
 
-class GitError(Exception):
+class GitError(ProcmapError):
     """git is missing, this is not a repository, or a revision does not exist."""
 
 
@@ -109,3 +110,20 @@ def worktree_files(root: str, limits: Sequence[str] = ()) -> list[str]:
 
 def merge_base(root: str, first: str, second: str) -> str:
     return _run(["merge-base", first, second], root).decode("ascii").strip()
+
+
+def default_branch(root: str) -> str | None:
+    """The branch a `diff` most likely means: the remote's default (origin/HEAD), else
+    the branch checked out, else `main` or `master` when one exists; None when none."""
+    for args in (["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
+                 ["symbolic-ref", "--quiet", "--short", "HEAD"]):
+        try:
+            name = _run(args, root).decode("utf-8", "replace").strip()
+        except GitError:
+            continue
+        if name and resolve_commit(root, name) is not None:
+            return name
+    for name in ("main", "master"):
+        if resolve_commit(root, name) is not None:
+            return name
+    return None

@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from procmap.diff import git
+from procmap.errors import ProcmapError
 from procmap.loader.discover import SKIPPED_DIRS, YAML_SUFFIXES, discover, load_candidate
 from procmap.loader.document import MAX_FILE_BYTES, Document
 
 WORKTREE = "working tree"
 
 
-class DiffInputError(Exception):
+class DiffInputError(ProcmapError):
     """OLD/NEW name nothing readable: a one-line error and exit code 2."""
 
 
@@ -158,6 +159,8 @@ def _commit(root: str, revision: str) -> str:
         if revision.startswith("origin/"):
             hint = (f" (in a shallow CI checkout, fetch it first: git fetch --depth=1 "
                     f"origin {revision.removeprefix('origin/')})")
+        elif (branch := git.default_branch(root)) is not None and branch != revision:
+            hint = f" (the default branch here is '{branch}': procmap diff {branch})"
         raise DiffInputError(f"'{revision}' is not a revision of this repository, nor a "
                              f"file or directory{hint}")
     return commit

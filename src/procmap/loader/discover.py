@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from procmap.errors import ProcmapError
 from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes, no_gc
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -19,7 +20,7 @@ STDIN_NAME = "<stdin>"
 _PROCMAP_KEY = re.compile(rb"""(?m)^(?:\xef\xbb\xbf)?["']?procmap["']?\s*:|^\{.*\bprocmap\b""")
 
 
-class InputError(Exception):
+class InputError(ProcmapError):
     """A path the command cannot read: a one-line error and exit code 2."""
 
 

@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from procmap.text.units import short_duration
+
 ID_REGEX = r"^[^\W_][\w.-]{0,63}$"  # Unicode-aware in Python and in pydantic-core (Rust)
 _ID = re.compile(ID_REGEX[1:-1])
 # The same rule for JSON Schema consumers, whose regex engines may treat \w as ASCII:
@@ -309,18 +311,4 @@ Probability = Annotated[float, BeforeValidator(_not_bool), AfterValidator(_finit
                         WithJsonSchema({"type": "number"})]
 
 
-def format_hours(hours: float) -> str:
-    """Hours -> the shortest readable duration in procmap's own notation: 1d4h, 30m."""
-    if hours <= 0:
-        return "0"
-    minutes = round(hours * 60)
-    if minutes == 0:
-        return f"{hours * 60:.2g}m"
-    parts = []
-    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
-        count, minutes = divmod(minutes, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    if len(parts) > 2:  # keep it readable: 2w3d, not 2w3d4h12m
-        parts = parts[:2]
-    return "".join(parts)
+format_hours = short_duration  # the one home of durations as text: procmap.text.units

@@ -39,6 +39,7 @@ from procmap.model.lanes import process_lanes, step_lanes
 from procmap.render.text import clean_text, display_width, xml_escape
 from procmap.render.xmlid import encode_xml_id
 from procmap.rules.graph import first_cycle_edges
+from procmap.text.units import iso_duration, spelled_duration
 
 __all__ = ["NS_PROCMAP", "ascii_xml_id", "iso_duration", "render_bpmn_file",
            "spelled_duration", "to_bpmn"]
@@ -120,39 +121,6 @@ def render_bpmn_file(entry: ProcessEntry, workspace: Workspace) -> bytes:
 
 
 # ---------------------------------------------------------------- values as text
-
-
-def spelled_duration(hours: float) -> str:
-    """Hours -> a procmap duration that parses back to the same value: every part is
-    kept (``2w3d4h12m``; `format_hours` shortens for display), fractions of a minute
-    are written as decimal hours."""
-    minutes = hours * 60
-    whole = round(minutes)
-    if whole > 0 and abs(minutes - whole) < 1e-6:
-        parts = []
-        for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
-            count, whole = divmod(whole, size)
-            if count:
-                parts.append(f"{count}{unit}")
-        return "".join(parts)
-    text = repr(hours)
-    if "e" in text:  # below a nanosecond: no exponents in durations
-        text = f"{hours:.12f}".rstrip("0").rstrip(".")
-    return "0m" if hours == 0 or text == "0" else f"{text}h"
-
-
-def iso_duration(hours: float) -> str:
-    """Hours -> ISO-8601 (``PT30M``, ``P1DT4H``), what BPMN timers expect."""
-    seconds = hours * 3600
-    whole = round(seconds)
-    if abs(seconds - whole) >= 1e-6:
-        return f"PT{seconds:.6f}".rstrip("0").rstrip(".") + "S"
-    days, rest = divmod(whole, 86400)
-    hrs, rest = divmod(rest, 3600)
-    mins, secs = divmod(rest, 60)
-    time = "".join(f"{n}{u}" for n, u in ((hrs, "H"), (mins, "M"), (secs, "S")) if n)
-    text = "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
-    return text if text != "P" else "PT0S"
 
 
 def _number(value: float) -> str:

@@ -6,10 +6,12 @@ The CLI maps `GraphvizMissing` to exit code 2 with the fix ("install Graphviz", 
 
 from __future__ import annotations
 
+from procmap.errors import ProcmapError
+
 __all__ = ["GraphvizMissing", "RenderError", "RenderWarning"]
 
 
-class RenderError(Exception):
+class RenderError(ProcmapError):
     """A diagram could not be drawn (Graphviz failed, timed out or printed garbage)."""
 
 

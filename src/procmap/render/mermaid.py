@@ -22,29 +22,14 @@ from __future__ import annotations
 
 import json
 
-from procmap.render.diagram import Diagram, Node, NodeKind
+from procmap.render.diagram import Diagram, Lane, Node, NodeKind
 from procmap.render.text import one_line
 from procmap.render.theme import THEME, Theme
 from procmap.render.visuals import check_diagram
+from procmap.text import escape
 
 __all__ = ["mermaid_text", "to_mermaid"]
 
-_ENTITIES: dict[str, str] = {
-    '"': "#quot;",
-    "#": "#35;",
-    "%": "#37;",
-    "&": "#amp;",
-    "<": "#lt;",
-    ">": "#gt;",
-    "|": "#124;",
-    "[": "#91;",
-    "]": "#93;",
-    "{": "#123;",
-    "}": "#125;",
-    "`": "#96;",
-    ";": "#59;",
-    "\\": "#92;",
-}
 
 _SHAPES: dict[NodeKind, tuple[str, str]] = {
     "start": ("((", "))"),
@@ -67,7 +52,7 @@ _MARKERS: dict[NodeKind, str] = {
 
 def mermaid_text(text: str) -> str:
     """User text as the inside of a quoted Mermaid label: one line, entities for syntax."""
-    return "".join(_ENTITIES.get(char, char) for char in one_line(text))
+    return escape.mermaid(one_line(text))
 
 
 def _label(lines: list[str]) -> str:
@@ -114,30 +99,41 @@ _CLASS_OF: dict[NodeKind, str] = {
 }
 
 
-def to_mermaid(diagram: Diagram, theme: Theme = THEME) -> str:
-    """The diagram as a Mermaid ``flowchart``; valid whatever the names contain."""
-    check_diagram(diagram)
-    node_id = {node.id: f"N{i}" for i, node in enumerate(diagram.nodes)}
-    lines = [*_title(diagram), f"flowchart {diagram.direction}"]
+def _lane_label(lane: Lane, index: int, highlight: bool) -> str:
+    """A lane title; a lane without a name is labelled by its number, as Mermaid
+    rejects an empty label (``subgraph L0[""]``)."""
+    title = [lane.label if one_line(lane.label) else f"lane {index + 1}"]
+    if highlight and one_line(lane.badge):
+        title.append("⚠ " + lane.badge)
+    return _label(title)
+
+
+def _lanes(diagram: Diagram, node_id: dict[str, str]) -> list[str]:
+    lines = []
     for i, lane in enumerate(diagram.lanes):
-        title = [lane.label]
-        if diagram.highlight and one_line(lane.badge):
-            title.append("⚠ " + lane.badge)
-        lines.append(f"  subgraph L{i}[{_label(title)}]")
+        lines.append(f"  subgraph L{i}[{_lane_label(lane, i, diagram.highlight)}]")
         for node in diagram.nodes:
             if node.lane == lane.id:
                 left, right = _SHAPES[node.kind]
                 text = _label(_node_lines(node, diagram.highlight))
                 lines.append(f"    {node_id[node.id]}{left}{text}{right}")
         lines.append("  end")
-    critical: list[int] = []
+    return lines
+
+
+def _edges(diagram: Diagram, node_id: dict[str, str]) -> tuple[list[str], list[int]]:
+    lines, critical = [], []
     for k, edge in enumerate(diagram.edges):
         arrow = "-.->" if edge.loop_back else "-->"
         label = f"|{_label([edge.label])}|" if one_line(edge.label) else ""
         lines.append(f"  {node_id[edge.source]} {arrow}{label} {node_id[edge.target]}")
         if diagram.highlight and edge.critical:
             critical.append(k)
-    lines += [f"  {line}" for line in _class_defs(theme)]
+    return lines, critical
+
+
+def _classes(diagram: Diagram, node_id: dict[str, str], theme: Theme) -> list[str]:
+    lines = [f"  {line}" for line in _class_defs(theme)]
     for kind_class in dict.fromkeys(_CLASS_OF.values()):
         members = [node_id[n.id] for n in diagram.nodes if _CLASS_OF[n.kind] == kind_class]
         if members:
@@ -148,6 +144,16 @@ def to_mermaid(diagram: Diagram, theme: Theme = THEME) -> str:
     for i, lane in enumerate(diagram.lanes):
         if diagram.highlight and lane.overloaded:
             lines.append(f"  style L{i} fill:{theme.overloaded_band},stroke:{theme.critical}")
+    return lines
+
+
+def to_mermaid(diagram: Diagram, theme: Theme = THEME) -> str:
+    """The diagram as a Mermaid ``flowchart``; valid whatever the names contain."""
+    check_diagram(diagram)
+    node_id = {node.id: f"N{i}" for i, node in enumerate(diagram.nodes)}
+    edges, critical = _edges(diagram, node_id)
+    lines = [*_title(diagram), f"flowchart {diagram.direction}", *_lanes(diagram, node_id),
+             *edges, *_classes(diagram, node_id, theme)]
     if critical:
         indexes = ",".join(str(k) for k in critical)
         lines.append(f"  linkStyle {indexes} stroke:{theme.critical},stroke-width:2.5px")

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from procmap.text.escape import html as xml_escape
+
 __all__ = [
     "clean_text",
     "display_width",
@@ -132,17 +134,6 @@ def wrap_lines(text: str, width: float = 24.0) -> list[str]:
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     return lines
-
-
-def xml_escape(text: str) -> str:
-    """Escape for XML/HTML text and attribute values (both quote kinds)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
 
 
 def html_label(text: str) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-FINDING_FORMATS = ("auto", "text", "json", "github", "sarif")
+from procmap import formats
+
+#: `validate --format` choices (the registry in `procmap.formats` is the source)
+FINDING_FORMATS = ("auto", *formats.names("findings"))
 
 
 def resolve_format(name: str) -> str:

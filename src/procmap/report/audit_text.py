@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity
 from procmap.report.text import format_line, summary_line
+from procmap.text.escape import one_line, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 def _label(analysis: ProcessAnalysis) -> str:
     process = analysis.entry.process
     if process.name and process.name != process.id:
-        return f"{process.id} ({' '.join(process.name.split())})"
+        return f"{process.id} ({terminal(one_line(process.name))})"
     return process.id
 
 
@@ -92,7 +93,7 @@ def print_rich(console: Console, result: AuditResult) -> None:
         if metrics is None:
             console.print(Panel(Text(f"not analysed: {analysis.not_analysed}"),
                                 title=Text(_label(analysis), style="bold"),
-                                subtitle=Text(analysis.entry.file), title_align="left"))
+                                subtitle=Text(terminal(analysis.entry.file)), title_align="left"))
             continue
         summary = Table.grid(padding=(0, 2))
         summary.add_column(style="dim")
@@ -127,7 +128,7 @@ def print_rich(console: Console, result: AuditResult) -> None:
             body.append(Text(""))
             body.extend(_finding_text(f) for f in findings)
         console.print(Panel(Group(*body), title=Text(_label(analysis), style="bold"),
-                            subtitle=Text(analysis.entry.file), title_align="left",
+                            subtitle=Text(terminal(analysis.entry.file)), title_align="left",
                             subtitle_align="right"))
     others = [f for f in by_cost(result.findings) if id(f) not in shown]
     for finding in others:
@@ -150,6 +151,6 @@ def _finding_text(finding: Finding) -> Text:
     cost = cost_text(finding)
     if cost:
         line.append(f" [{cost}]", style="dim")
-    line.append("  " + " ".join(finding.message.split()))
-    line.append(f"  {finding.file}:{finding.line}:{finding.column}", style="dim")
+    line.append("  " + terminal(one_line(finding.message)))
+    line.append(f"  {terminal(finding.file)}:{finding.line}:{finding.column}", style="dim")
     return line

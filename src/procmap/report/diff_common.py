@@ -7,27 +7,17 @@ with their sign (`+1.28 h`), relative changes with one decimal (`+6.0%`), ratios
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import Any
 
 from procmap.diff.model import ADDED, AFFECTED, CHANGED, REMOVED, MetricChange, ProcessDiff
 from procmap.findings import Finding, Severity
+from procmap.text.units import day_duration
 
+duration = day_duration  # a value as a person writes it: procmap.text.units
 HOURS_FIELDS = frozenset({"duration", "wait", "sla", "deadline"})
 NONE = "none"
 NOT_ANALYSED = "n/a"  # a metric the audit has no value for on one side
-
-
-def duration(hours: float) -> str:
-    """Hours as a format-1 duration: 0.25 -> 15m, 26 -> 1d2h, 0.0 -> 0m."""
-    minutes = round(hours * 60, 6)
-    if minutes != int(minutes):
-        return f"{hours:g}h"
-    minutes = int(minutes)
-    days, rest = divmod(minutes, 24 * 60)
-    whole_hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{whole_hours}h" if whole_hours else "",
-             f"{mins}m" if mins else ""]
-    return "".join(parts) or "0m"
 
 
 def value(field: str, data: Any) -> str:
@@ -95,33 +85,47 @@ def metric_change(metric: MetricChange, arrow: str = "->") -> str:
     return f"{old} {arrow} {new} ({metric_delta(metric, ', ')})"
 
 
+def _changed(process: ProcessDiff, key: str) -> tuple[MetricChange, float] | None:
+    """A metric that changed, with its delta; None when it did not."""
+    metric = process.metric(key)
+    if metric is None or not metric.changed or metric.delta is None:
+        return None
+    return metric, metric.delta
+
+
+def _more(delta: float, more: str, less: str) -> str:
+    return more if delta > 0 else less
+
+
+def _effort_cost(process: ProcessDiff) -> str | None:
+    changed = _changed(process, "effort_hours")
+    if changed is None:
+        return None
+    effort, delta = changed
+    text = (f"{abs(delta):.2f} h {_more(delta, 'more', 'less')} work per case"
+            f"{_percent(effort)}")
+    if process.demand_per_day:
+        text += (f", {abs(delta) * process.demand_per_day:.1f} h "
+                 f"{_more(delta, 'more', 'less')} work per day at "
+                 f"{process.demand_per_day:g} cases/day")
+    return text
+
+
 def costs(process: ProcessDiff) -> list[str]:
     """What the change does to each case, in words, most important first."""
-    parts: list[str] = []
-    lead = process.metric("expected_lead_time_hours")
-    if lead is not None and lead.changed and lead.delta is not None:
-        parts.append(f"each case takes {abs(lead.delta):.2f} h "
-                     f"{'longer' if lead.delta > 0 else 'less'} on average"
-                     f"{_percent(lead)}")
-    worst = process.metric("worst_lead_time_hours")
-    if worst is not None and worst.changed and worst.delta is not None:
-        parts.append(f"the worst case {abs(worst.delta):.2f} h "
-                     f"{'longer' if worst.delta > 0 else 'less'}{_percent(worst)}")
-    effort = process.metric("effort_hours")
-    if effort is not None and effort.changed and effort.delta is not None:
-        text = (f"{abs(effort.delta):.2f} h {'more' if effort.delta > 0 else 'less'} work "
-                f"per case{_percent(effort)}")
-        if process.demand_per_day:
-            text += (f", {abs(effort.delta) * process.demand_per_day:.1f} h "
-                     f"{'more' if effort.delta > 0 else 'less'} work per day at "
-                     f"{process.demand_per_day:g} cases/day")
-        parts.append(text)
-    for key, noun in (("approvals", "approvals"), ("handoffs", "handoffs")):
-        metric = process.metric(key)
-        if metric is not None and metric.changed and metric.delta is not None:
-            parts.append(f"{abs(metric.delta):.2f} {'more' if metric.delta > 0 else 'fewer'}"
-                         f" {noun} per case{_percent(metric)}")
-    return parts
+    parts: list[str | None] = []
+    if (lead := _changed(process, "expected_lead_time_hours")) is not None:
+        parts.append(f"each case takes {abs(lead[1]):.2f} h "
+                     f"{_more(lead[1], 'longer', 'less')} on average{_percent(lead[0])}")
+    if (worst := _changed(process, "worst_lead_time_hours")) is not None:
+        parts.append(f"the worst case {abs(worst[1]):.2f} h "
+                     f"{_more(worst[1], 'longer', 'less')}{_percent(worst[0])}")
+    parts.append(_effort_cost(process))
+    for key in ("approvals", "handoffs"):
+        if (count := _changed(process, key)) is not None:
+            parts.append(f"{abs(count[1]):.2f} {_more(count[1], 'more', 'fewer')} {key} "
+                         f"per case{_percent(count[0])}")
+    return [part for part in parts if part is not None]
 
 
 def _percent(metric: MetricChange) -> str:
@@ -139,24 +143,27 @@ def severity_counts(findings: tuple[Finding, ...] | list[Finding]) -> str:
     return ", ".join(parts)
 
 
+def _edits(noun: str, added: Sized, removed: Sized, changed: Sized) -> str | None:
+    """`3 transitions added, 1 removed`, or None when nothing of the kind was edited."""
+    counts = [(len(added), "added"), (len(removed), "removed"), (len(changed), "changed")]
+    shown = [(n, word) for n, word in counts if n]
+    if not shown:
+        return None
+    first_n, first_word = shown[0]
+    words = [f"{first_n} {noun}{'s' if first_n != 1 else ''} {first_word}"]
+    words += [f"{n} {word}" for n, word in shown[1:]]
+    return ", ".join(words)
+
+
 def structure_summary(process: ProcessDiff) -> str:
     """`1 step added, 3 transitions added, 1 removed`: what was edited, in short."""
-    parts: list[str] = []
-    for noun, added, removed, changed in (
-            ("step", process.steps_added, process.steps_removed, process.steps_changed),
-            ("transition", process.flows_added, process.flows_removed,
-             process.flows_changed),
-            ("role", process.lanes_added, process.lanes_removed, ())):
-        if process.status in (ADDED, REMOVED) and noun != "step":
-            continue
-        counts = [(len(added), "added"), (len(removed), "removed"), (len(changed), "changed")]
-        shown = [(n, word) for n, word in counts if n]
-        if not shown:
-            continue
-        first_n, first_word = shown[0]
-        words = [f"{first_n} {noun}{'s' if first_n != 1 else ''} {first_word}"]
-        words += [f"{n} {word}" for n, word in shown[1:]]
-        parts.append(", ".join(words))
+    kinds: list[tuple[str, Sized, Sized, Sized]] = [
+        ("step", process.steps_added, process.steps_removed, process.steps_changed)]
+    if process.status not in (ADDED, REMOVED):
+        kinds += [("transition", process.flows_added, process.flows_removed,
+                   process.flows_changed),
+                  ("role", process.lanes_added, process.lanes_removed, ())]
+    parts = [text for kind in kinds if (text := _edits(*kind)) is not None]
     if any(c.field == "file" for c in process.fields):
         parts.append("moved to another file")
     others = [c.field for c in process.fields if c.field != "file"]

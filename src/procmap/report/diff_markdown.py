@@ -38,6 +38,9 @@ from procmap.report.diff_common import (
     structure_summary,
     value,
 )
+from procmap.text.escape import markdown as escape
+from procmap.text.escape import markdown_code as code
+from procmap.text.escape import markdown_html as escape_html
 
 #: a hidden marker, so a bot can find and update its earlier comment
 MARKER = "<!-- procmap-diff -->"
@@ -51,29 +54,6 @@ SUMMARY_METRICS = ("expected_lead_time_hours", "worst_lead_time_hours", "effort_
                    "approvals")
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape(text: object) -> str:
-    """User text for Markdown (tables included): one line, no HTML, no formatting, no
-    @mentions."""
-    flat = " ".join(str(text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN.sub(r"\\\1", flat).replace("@", "&#64;")
-
-
-def escape_html(text: object) -> str:
-    """User text inside HTML tags (`<summary>`), where Markdown escapes would show."""
-    flat = " ".join(str(text).split())
-    return (flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("@", "&#64;"))
-
-
-def code(text: object) -> str:
-    """An id in a code span (ids cannot hold a backtick; anything else is escaped)."""
-    shown = str(text)
-    if "`" in shown or "\n" in shown or not shown:
-        return escape(shown)
-    return f"`{shown.replace('|', '&#124;')}`"
 
 
 def render(report: DiffReport, max_chars: int = MAX_CHARS) -> str:
@@ -328,15 +308,20 @@ def _metrics(process: ProcessDiff) -> list[str]:
     return lines
 
 
+def _step_list(steps: list[str]) -> str:
+    return ", ".join(code(s) for s in steps)
+
+
 def _critical_path(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> str:
     """The new critical path, and which steps joined or left it."""
-    joined = [s for s in new or () if s not in (old or ())]
-    left = [s for s in old or () if s not in (new or ())]
-    notes = [f"now through {', '.join(code(s) for s in joined)}" if joined else "",
-             f"no longer through {', '.join(code(s) for s in left)}" if left else ""]
-    note = "; ".join(n for n in notes if n)
-    path = f" {ARROW} ".join(code(step) for step in new) if new else NONE
-    return f"**Critical path**{f' ({note})' if note else ''}: {path}"
+    old, new = old or (), new or ()
+    joined = [s for s in new if s not in old]
+    left = [s for s in old if s not in new]
+    notes = ([f"now through {_step_list(joined)}"] * bool(joined)
+             + [f"no longer through {_step_list(left)}"] * bool(left))
+    note = f" ({'; '.join(notes)})" if notes else ""
+    path = f" {ARROW} ".join(code(step) for step in new) or NONE
+    return f"**Critical path**{note}: {path}"
 
 
 __all__ = ["MARKER", "code", "escape", "escape_html", "render"]

@@ -29,6 +29,7 @@ from procmap.report.diff_common import (
     value,
 )
 from procmap.report.text import format_line
+from procmap.text.escape import terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -154,4 +155,5 @@ def print_rich(console: Console, report: DiffReport) -> None:
     from rich.text import Text
 
     for style, text in lines(report):
-        console.print(Text(text, style=style), soft_wrap=True)
+        console.print(Text(terminal(" ".join(text.split("\n"))), style=style),
+                      soft_wrap=True)

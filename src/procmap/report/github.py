@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from procmap.findings import Finding, Severity
+from procmap.text.escape import github_data, github_property, terminal
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return github_data(terminal(text))
 
 
 def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+    return github_property(terminal(text))
 
 
 def format_line(finding: Finding) -> str:

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
+from procmap.text.escape import markdown as escape
+from procmap.text.escape import markdown_code as code
+from procmap.text.escape import markdown_html
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -28,22 +31,6 @@ MAX_STEP_ROWS = 30
 MAX_PATH_ENDS = 10
 _ICONS = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟠 warning", Severity.INFO: "🔵 info"}
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
-
-
-def escape(text: object) -> str:
-    """User text -> Markdown that renders as that text, on one line, in a table cell."""
-    value = " ".join(str(text).split())
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = _PUNCTUATION.sub(r"\\\1", value)
-    return value.replace("@", "&#64;")
-
-
-def code(text: object) -> str:
-    """An id in a code span; ids are safe characters, anything else is escaped text."""
-    value = str(text)
-    if re.fullmatch(r"[\w.-]+", value):
-        return f"`{value}`"
-    return escape(value)
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> list[str]:
@@ -196,11 +183,9 @@ def _details(analysis: ProcessAnalysis) -> list[str]:
 
 def _summary_text(analysis: ProcessAnalysis) -> str:
     # inside <summary>: HTML, not Markdown; escape for HTML only
-    import html
-
     process = analysis.entry.process
-    name = html.escape(" ".join((process.name or process.id).split())).replace("@", "&#64;")
-    return f"{name} ({html.escape(process.id)}): roles, critical path and visits"
+    name = markdown_html(process.name or process.id)
+    return f"{name} ({markdown_html(process.id)}): roles, critical path and visits"
 
 
 def _bar(share: float, width: int = 10) -> str:

@@ -11,20 +11,21 @@ from rich.text import Text
 
 from procmap.findings import Finding, Severity
 from procmap.report.text import summary_line
+from procmap.text.escape import one_line, terminal
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def print_findings(console: Console, findings: Sequence[Finding], files: int) -> None:
     for file, group in groupby(findings, key=lambda f: f.file):
-        console.print(Text(file, style="bold underline"))
+        console.print(Text(terminal(file), style="bold underline"))
         for finding in group:
             line = Text("  ")
-            line.append(f"{finding.file}:{finding.line}:{finding.column}", style="dim")
+            line.append(f"{terminal(finding.file)}:{finding.line}:{finding.column}", style="dim")
             line.append("  ")
             line.append(f"{finding.severity.label:<7}", style=STYLES[finding.severity])
             line.append(f" {finding.rule}", style="magenta")
-            line.append("  " + " ".join(finding.message.split()))
+            line.append("  " + terminal(one_line(finding.message)))
             console.print(line, soft_wrap=True)
         console.print()
     worst = max((f.severity for f in findings), default=None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from procmap import __version__
 from procmap.findings import Finding, Severity
+from procmap.text.escape import uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS = "https://github.com/procmap/procmap/blob/main/docs/rules.md"
@@ -36,7 +37,7 @@ def document(findings: Sequence[Finding], files: int,
             "level": _LEVELS[finding.severity],
             "message": {"text": finding.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": finding.file.replace("\\", "/")},
+                "artifactLocation": {"uri": uri(finding.file)},
                 "region": {"startLine": max(finding.line, 1),
                            "startColumn": max(finding.column, 1)},
             }}],

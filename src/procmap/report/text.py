@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from procmap.findings import Finding, summarize
+from procmap.text.escape import one_line, terminal
 
 
 def format_line(finding: Finding) -> str:
-    message = " ".join(finding.message.split())  # a finding is always one line
-    return (f"{finding.file}:{finding.line}:{finding.column}: "
-            f"{finding.severity.label}[{finding.rule}] {message}")
+    """One line whatever the file name or message hold (control characters escaped:
+    a file name with a newline cannot forge a second line)."""
+    return (f"{terminal(finding.file)}:{finding.line}:{finding.column}: "
+            f"{finding.severity.label}[{terminal(finding.rule)}] "
+            f"{terminal(one_line(finding.message))}")
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:

@@ -1,0 +1,221 @@
+"""The writers `procmap.formats` names: each returns the whole output of one format.
+
+Adapters only: the formatting itself lives in the modules of each report. What they
+add is what every output needs: text outputs escape control characters
+(`procmap.text.escape.terminal_lines`), JSON outputs are valid UTF-8 even for file names
+that are not (`display_path`).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from procmap.text.escape import display_path, terminal, terminal_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from procmap.analysis.audit import AuditResult
+    from procmap.analysis.raci import RaciMatrix
+    from procmap.diff.model import DiffReport
+    from procmap.doctor import Check
+    from procmap.findings import Finding
+
+#: larger processes are left out of the HTML report's diagrams (Graphviz takes ~15 s
+#: for 1,000 nodes); `procmap render` draws them on their own
+MAX_DIAGRAM_STEPS = 300
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON, UTF-8 kept readable; undecodable file-name bytes as ``\\xNN``."""
+    return json.dumps(_valid_unicode(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def _valid_unicode(data: Any) -> Any:
+    if isinstance(data, str):
+        return display_path(data)
+    if isinstance(data, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_valid_unicode(v) for v in data]
+    return data
+
+
+# ------------------------------------------------------------------ findings (validate)
+
+def findings_text(findings: Sequence[Finding], files: int) -> str:
+    from procmap.report.text import render
+
+    return terminal_lines(render(findings, files))
+
+
+def findings_parsable(findings: Sequence[Finding], files: int) -> str:
+    from procmap.report.text import format_line
+
+    return "".join(format_line(f) + "\n" for f in findings)
+
+
+def findings_rich(console: Console, findings: Sequence[Finding], files: int) -> None:
+    from procmap.report.rich_text import print_findings
+
+    print_findings(console, findings, files)
+
+
+def findings_json(findings: Sequence[Finding], files: int) -> str:
+    from procmap.report.json_report import document
+
+    return json_text(document(findings, files))
+
+
+def findings_github(findings: Sequence[Finding], files: int) -> str:
+    from procmap.report.github import render
+
+    return render(findings, files)
+
+
+def findings_sarif(findings: Sequence[Finding], files: int) -> str:
+    from procmap.report.sarif import document
+
+    return json_text(document(findings, files))
+
+
+# ------------------------------------------------------------------ audit
+
+def audit_text(result: AuditResult, **_: Any) -> str:
+    from procmap.report.audit_text import render
+
+    return terminal_lines(render(result))
+
+
+def audit_rich(console: Console, result: AuditResult, **_: Any) -> None:
+    from procmap.report.audit_text import print_rich
+
+    print_rich(console, result)
+
+
+def audit_parsable(result: AuditResult, **_: Any) -> str:
+    return findings_parsable(result.findings, result.files)
+
+
+def audit_json(result: AuditResult, **_: Any) -> str:
+    from procmap.report.json_report import document
+
+    return json_text(document(result.findings, result.files,
+                              processes=result.process_json()))
+
+
+def audit_markdown(result: AuditResult, **_: Any) -> str:
+    from procmap.report.markdown import render
+
+    return render(result)
+
+
+def audit_html(result: AuditResult, diagrams: bool = True, **_: Any) -> str:
+    from procmap.report.html_report import render
+
+    return render(result, audit_diagrams(result) if diagrams else {})
+
+
+def audit_github(result: AuditResult, **_: Any) -> str:
+    return findings_github(result.findings, result.files)
+
+
+def audit_sarif(result: AuditResult, **_: Any) -> str:
+    return findings_sarif(result.findings, result.files)
+
+
+def audit_diagrams(result: AuditResult) -> dict[str, str]:
+    """Swimlane SVGs for the HTML report by process id. The report is complete without
+    them: when Graphviz is missing or fails, a `RenderWarning` says what was left out."""
+    from procmap.render.errors import RenderError, RenderWarning
+    from procmap.render.graphviz import graphviz_available
+
+    drawable = [a for a in result.processes if a.metrics is not None
+                and len(a.entry.process.steps) <= MAX_DIAGRAM_STEPS]
+    if not drawable:
+        return {}
+    if not graphviz_available():
+        warnings.warn(RenderWarning(
+            "the HTML report has no diagrams: Graphviz's `dot` is not installed "
+            "(`procmap doctor` shows the fix; --no-diagrams silences this)"), stacklevel=2)
+        return {}
+    from procmap.render.build import diagram_for
+    from procmap.render.graphviz import render_image
+
+    svgs: dict[str, str] = {}
+    for analysis in drawable:
+        try:
+            diagram = diagram_for(analysis.entry, result.workspace, analysis, highlight=True)
+            svgs[analysis.id] = render_image(diagram, "svg").decode("utf-8")
+        except RenderError as exc:
+            warnings.warn(RenderWarning(f"the HTML report has no diagram of "
+                                        f"{terminal(analysis.id)}: {exc}"), stacklevel=2)
+    return svgs
+
+
+# ------------------------------------------------------------------ raci
+
+def raci_text(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
+              files: int) -> str:
+    from procmap.analysis.raci import to_text
+
+    return terminal_lines(to_text(matrices, findings))
+
+
+def raci_rich(console: Console, matrices: Sequence[RaciMatrix],
+              findings: Sequence[Finding], files: int) -> None:
+    from procmap.report.raci_text import print_rich
+
+    print_rich(console, matrices, findings, files)
+
+
+def raci_markdown(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
+                  files: int) -> str:
+    from procmap.report.markdown import render_raci
+
+    return render_raci(matrices, findings)
+
+
+def raci_csv(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
+             files: int) -> str:
+    from procmap.analysis.raci import to_csv
+
+    return to_csv(matrices)
+
+
+def raci_json(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
+              files: int) -> str:
+    from procmap.report.json_report import document
+
+    return json_text(document(findings, files, processes=[m.to_json() for m in matrices]))
+
+
+# ------------------------------------------------------------------ diff
+
+def diff_text(report: DiffReport) -> str:
+    from procmap.report.diff_text import render
+
+    return terminal_lines(render(report))
+
+
+def diff_json(report: DiffReport) -> str:
+    return json_text(report.to_json())
+
+
+# ------------------------------------------------------------------ doctor
+
+def doctor_text(results: Sequence[Check]) -> str:
+    lines = []
+    for result in results:
+        mark = "ok " if result.ok else "MISSING"
+        lines.append(f"[{mark}] {result.name}: {result.detail}")
+        if not result.ok:
+            lines.append(f"        fix: {result.fix}")
+    return terminal_lines("\n".join(lines) + "\n")
+
+
+def doctor_json(results: Sequence[Check]) -> str:
+    return json_text([r.__dict__ for r in results])
