@@ -46,10 +46,7 @@ def write_output(target: str | None, data: str | bytes) -> None:
         return
     assert target is not None
     try:
-        if _is_special(target):
-            _write_direct(target, data)
-        else:
-            write_atomic(target, data)
+        write_atomic(target, data)
     except OSError as exc:
         raise WriteError(f"cannot write {terminal(target)}: {exc.strerror or exc}") from exc
 
@@ -93,7 +90,13 @@ def _new_file_mode() -> int:
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    Only regular files are replaced: a device, FIFO or `/dev/stdout` is written through
+    (renaming over it would replace the device itself, for the whole machine as root)."""
+    if _is_special(path):
+        _write_direct(path, data)
+        return
     real = os.path.realpath(path) if os.path.islink(path) else path
     directory = os.path.dirname(os.path.abspath(real))
     os.makedirs(directory, exist_ok=True)
