@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench schema docs clean system-deps sdist sdist-check
+.PHONY: run test lint bench schema docs i18n clean system-deps sdist sdist-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ schema: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_rule_docs.py
+
+## i18n: compile the interface catalogs (src/procmap/locale/<lang>/po/*.po -> procmap.mo)
+i18n: $(DEVSTAMP)
+	$(BIN)/python scripts/i18n.py
 
 clean:
 	rm -rf $(VENV) out dist build .pytest_cache .mypy_cache .ruff_cache

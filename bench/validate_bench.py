@@ -7,6 +7,7 @@ in docs/benchmarks.md.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -17,6 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
 from generate import catalog, process, repository  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
@@ -74,10 +76,8 @@ def scaling() -> None:
     from procmap.pipeline import validate_paths
 
     def availability(size: int) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             parse_availability(" " * size)
-        except ValueError:
-            pass
 
     def chain(size: int) -> None:
         work = tempfile.mkdtemp(prefix="procmap-scale-")

@@ -109,6 +109,10 @@ FORMATS: list[Format] = [
            "a pull-request comment", extensions=("md", "markdown")),
     Format("diff", "json", f"{_R}:diff_json", "one JSON document",
            extensions=("json",)),
+    # simulate (procmap simulate: docs/simulate.md)
+
+    # conform (procmap conform: docs/conform.md)
+
     # render: one process -> the bytes of one file
     Format("render", "svg", f"{_P}:draw_svg", "a swimlane diagram (Graphviz)",
            extensions=("svg",), findings=False, needs_graphviz=True),
@@ -124,6 +128,8 @@ FORMATS: list[Format] = [
            extensions=("mmd", "mermaid"), findings=False),
     Format("render", "bpmn", f"{_P}:draw_bpmn", "BPMN 2.0 XML with diagram layout",
            extensions=("bpmn",), findings=False),
+    # handbook (procmap handbook: docs/handbook.md)
+
     # doctor
     Format("doctor", "text", "procmap.report.writers:doctor_text", "one line per check"),
     Format("doctor", "json", "procmap.report.writers:doctor_json", "a JSON array"),

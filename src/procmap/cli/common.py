@@ -51,6 +51,11 @@ FailOnOption = Annotated[FailOn, typer.Option(  # type: ignore[valid-type]
     help="exit 1 on findings of this severity or worse")]
 ProcessOption = Annotated[list[str] | None, typer.Option(
     "--process", "-p", metavar="ID", help="only this process id (repeatable)")]
+Lang = choices("Lang", ("zh", "en"))
+LangOption = Annotated[Lang | None, typer.Option(  # type: ignore[valid-type]
+    "--lang", case_sensitive=False, show_default=False,
+    help="interface language of the output: zh or en (default: procmap.toml lang, "
+         "else the locale)")]
 OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help="write to FILE (atomically; - is stdout) instead of stdout")]
@@ -219,3 +224,11 @@ def print_findings(findings: Sequence[Finding], files: int, fmt: str,
                    output: str | None = None) -> None:
     """Findings in one of the formats every checking command shares."""
     show(resolve("findings", fmt), output, findings, files)
+
+
+def use_language(option: Any, configured: str | None) -> str:
+    """Set the interface language from `--lang`, procmap.toml's `lang`, else the locale."""
+    from procmap import i18n
+
+    value = getattr(option, "value", option)
+    return i18n.set_language(i18n.resolve(value, configured))
