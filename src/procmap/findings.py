@@ -29,7 +29,11 @@ class Finding:
     """A problem at a place: what every rule reports and every formatter prints.
 
     `line` and `column` are 1-based and point at the YAML node that is wrong; 0 means
-    "the file as a whole". `cost_hours` orders audit findings (what they cost per case).
+    "the file as a whole". `cost_hours` orders audit findings: the expected lead time per
+    case that removing the finding's cause saves; `cost_money` the work it saves per case,
+    priced with the roles' `cost` (when they have one). `cause` (the model changes that
+    remove the cause, `procmap.analysis.whatif`) and `suggestion` (the change a finding
+    advises, `procmap.analysis.advice`) are for the engine and tests, never printed.
     """
 
     file: str
@@ -43,6 +47,10 @@ class Finding:
     role: str | None = None
     cost_hours: float | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    cost_money: float | None = None
+    cause: frozenset[Any] | None = field(default=None, compare=False, hash=False,
+                                         repr=False)
+    suggestion: Any = field(default=None, compare=False, hash=False, repr=False)
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
@@ -61,7 +69,9 @@ class Finding:
             if value is not None:
                 data[key] = value
         if self.cost_hours is not None:
-            data["cost_hours"] = round(self.cost_hours, 4)
+            data["cost_hours"] = round(self.cost_hours, 4) + 0.0
+        if self.cost_money is not None:
+            data["cost_money"] = round(self.cost_money, 2) + 0.0
         if self.extra:
             data.update(self.extra)
         return data

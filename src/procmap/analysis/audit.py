@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics, analyse_processes
@@ -19,6 +19,8 @@ from procmap.findings import Finding, Severity
 from procmap.rules.base import Path, Rule, ValidateContext
 
 if TYPE_CHECKING:
+    from procmap.analysis.organisation import RoleLoad
+    from procmap.analysis.whatif import Change, Saving
     from procmap.config import Config
     from procmap.loader.document import Document
     from procmap.model import ProcessEntry, Role, Workspace
@@ -34,6 +36,9 @@ class AuditResult:
     processes: list[ProcessAnalysis]  # the selected processes, in input order
     workspace: Workspace
     audit_findings: dict[str, list[Finding]] = field(default_factory=dict)  # by process
+    #: every role with work in an analysed process, across processes (organisation.py)
+    roles: dict[str, RoleLoad] = field(default_factory=dict)
+    currency: str | None = None  # [money] currency of procmap.toml
 
     @property
     def analysed(self) -> list[ProcessAnalysis]:
@@ -41,9 +46,22 @@ class AuditResult:
 
     def process_json(self) -> list[dict[str, Any]]:
         """The `processes` array of `audit --format json` (rules.md)."""
-        return [{"id": p.id, "file": p.entry.file,
-                 "metrics": p.metrics.to_json() if p.metrics is not None else None}
+        return [{"id": p.id, "file": p.entry.file, "metrics": _metrics_json(p)}
                 for p in self.processes]
+
+    def roles_json(self) -> list[dict[str, Any]]:
+        """The top-level `roles` list of `audit --format json` (rules.md)."""
+        return [load.to_json() for load in self.roles.values()]
+
+
+def _metrics_json(analysis: ProcessAnalysis) -> dict[str, Any] | None:
+    if analysis.metrics is None:
+        return None
+    data = analysis.metrics.to_json()
+    data["cost_per_case"] = None if analysis.cost_per_case is None \
+        else round(analysis.cost_per_case, 2) + 0.0
+    data["within_sla"] = analysis.within_sla
+    return data
 
 
 class AuditContext(ValidateContext):
@@ -51,11 +69,32 @@ class AuditContext(ValidateContext):
 
     def __init__(self, workspace: Workspace, config: Config,
                  processes: list[ProcessAnalysis],
-                 entries: list[ProcessEntry] | None = None) -> None:
+                 entries: list[ProcessEntry] | None = None,
+                 roles: dict[str, RoleLoad] | None = None,
+                 everything: list[ProcessAnalysis] | None = None) -> None:
         super().__init__(workspace)
         self.config = config
         self.all = processes  # the selected processes' analyses
         self.entries = entries if entries is not None else [p.entry for p in processes]
+        #: every analysed process of the invocation (the organisation), selected or not
+        self.everything = everything if everything is not None else processes
+        if roles is None:
+            from procmap.analysis.organisation import role_loads
+
+            roles = role_loads(workspace, self.everything)
+        self.roles = roles
+        #: True while a suggestion is checked against the rules (advice.py): rules then
+        #: skip their own advice checks
+        self.advising = False
+        #: the findings (rule, process, step, role) before any suggestion (advice.py)
+        self.advice_baseline: set[tuple[str, str | None, str | None, str | None]] | None \
+            = None
+
+    def saving(self, analysis: ProcessAnalysis, changes: Collection[Change]) -> Saving:
+        """What removing `changes` from the process saves per case (whatif.py)."""
+        from procmap.analysis.whatif import saving
+
+        return saving(analysis, changes, self.workspace)
 
     @property
     def analysed(self) -> Iterator[tuple[ProcessAnalysis, ProcessMetrics]]:
@@ -77,13 +116,29 @@ class AuditContext(ValidateContext):
         role = self.role(role_id)
         return role.label if role is not None else role_id
 
+    @staticmethod
+    def step_label(entry: ProcessEntry, step_id: str) -> str:
+        """A step's name for people (its id when it has none)."""
+        for step in entry.process.steps:
+            if step.id == step_id:
+                return step.label
+        return step_id
+
+    @staticmethod
+    def process_label(entry: ProcessEntry) -> str:
+        return entry.process.name or entry.process.id
+
     def at_step(self, rule: Rule, entry: ProcessEntry, step_id: str, message: str,
                 *field: str | int, key: bool = False, role: str | None = None,
-                cost: float | None = None, severity: Severity | None = None) -> Finding:
-        """A finding on a step, or on one of its fields (`"next", 0, "to"`)."""
+                cost: float | None = None, severity: Severity | None = None,
+                cause: Collection[Change] | None = None, suggestion: Any = None) -> Finding:
+        """A finding on a step, or on one of its fields (`"next", 0, "to"`). `cause`: the
+        changes that remove it (its cost is what they save, set by the engine)."""
         path: Path = ("steps", self.step_index(entry, step_id), *field)
-        return self._finding(rule, entry.doc, path, key, message, entry.process.id,
-                             step_id, role, cost, severity)
+        return replace(self._finding(rule, entry.doc, path, key, message, entry.process.id,
+                                     step_id, role, cost, severity),
+                       cause=None if cause is None else frozenset(cause),
+                       suggestion=suggestion)
 
     def at_process(self, rule: Rule, entry: ProcessEntry, message: str, *field: str | int,
                    key: bool = False, cost: float | None = None,
@@ -97,7 +152,7 @@ class AuditContext(ValidateContext):
 
     def at_role(self, rule: Rule, entry: ProcessEntry, role_id: str, message: str, *,
                 cost: float | None = None, severity: Severity | None = None,
-                **extra: Any) -> Finding:
+                suggestion: Any = None, **extra: Any) -> Finding:
         """A finding on a role's definition (in a catalog or in the process), about its
         work in the process `entry`: its `capacity` when written, else the role."""
         definition = self.workspace.roles.get(role_id)
@@ -108,8 +163,9 @@ class AuditContext(ValidateContext):
             doc = definition.doc
         else:
             path, doc = ("id",), entry.doc
-        return self._finding(rule, doc, path, False, message, entry.process.id, None,
-                             role_id, cost, severity, extra)
+        return replace(self._finding(rule, doc, path, False, message, entry.process.id,
+                                     None, role_id, cost, severity, extra),
+                       suggestion=suggestion)
 
     @staticmethod
     def _finding(rule: Rule, doc: Document, path: Path, key: bool, message: str,
@@ -138,12 +194,13 @@ def run_audit(validation: Validation, config: Config, *,
     errors are not analysed; `only` selects processes by id."""
     workspace = validation.workspace
     selected = [e for e in workspace.processes if only is None or e.process.id in only]
-    processes, found = _audit(workspace, config, selected, blocked_processes(validation),
-                              phase)
+    processes, found, roles = _audit(workspace, config, selected,
+                                     blocked_processes(validation), phase)
     findings = sorted([*validation.findings, *found], key=lambda f: f.sort_key)
     return AuditResult(files=validation.files, findings=findings, processes=processes,
                        workspace=workspace,
-                       audit_findings={p.id: p.findings for p in processes})
+                       audit_findings={p.id: p.findings for p in processes},
+                       roles=roles, currency=config.currency)
 
 
 def analyse_workspace(workspace: Workspace, config: Config,
@@ -151,12 +208,15 @@ def analyse_workspace(workspace: Workspace, config: Config,
     """Process id -> analysis with its audit findings, for callers that already know the
     processes are valid (`procmap render --highlight`)."""
     selected = [e for e in workspace.processes if only is None or e.process.id in only]
-    processes, _ = _audit(workspace, config, selected, {}, "audit")
+    processes, _, _ = _audit(workspace, config, selected, {}, "audit")
     return {p.id: p for p in processes}
 
 
 def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
-           blocked: dict[str, str], phase: str) -> tuple[list[ProcessAnalysis], list[Finding]]:
+           blocked: dict[str, str], phase: str
+           ) -> tuple[list[ProcessAnalysis], list[Finding], dict[str, RoleLoad]]:
+    from procmap.analysis.costs import settle_costs
+    from procmap.analysis.organisation import cost_per_case, role_loads, within_sla
     from procmap.analysis.rules import audit_rules
     from procmap.pipeline import configure, run_rule
 
@@ -165,14 +225,22 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
     collecting = gc.isenabled()
     gc.disable()
     try:
-        processes = analyse_processes(workspace, selected, blocked) if phase == "audit" \
-            else []
-        context = AuditContext(workspace, config, processes, selected)
+        everything: list[ProcessAnalysis] = []
+        processes: list[ProcessAnalysis] = []
+        if phase == "audit":  # the organisation: every process of the invocation
+            everything = analyse_processes(workspace, workspace.processes, blocked)
+            chosen = {id(e) for e in selected}
+            processes = [a for a in everything if id(a.entry) in chosen]
+        roles = role_loads(workspace, everything)
+        for analysis in everything:
+            analysis.cost_per_case = cost_per_case(analysis, roles)
+            analysis.within_sla = within_sla(analysis, roles)
+        context = AuditContext(workspace, config, processes, selected, roles, everything)
         raw: list[Finding] = []
         for module in audit_rules(phase):
             if config.severity(module.rule.id, module.rule.severity) is not None:
                 raw.extend(run_rule(module, context))  # a rule that raises: rule-error
-        found = configure(raw, workspace, config)
+        found = settle_costs(configure(raw, workspace, config), context)
     finally:
         if collecting:
             gc.enable()
@@ -180,10 +248,11 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
     for finding in found:
         if finding.process in by_process:
             by_process[finding.process].findings.append(finding)
-    return processes, found
+    return processes, found, roles
 
 
 def by_cost(findings: Collection[Finding]) -> list[Finding]:
-    """Worst first: severity, then what the finding costs per case, then place."""
-    return sorted(findings, key=lambda f: (-int(f.severity), -(f.cost_hours or 0.0),
-                                           f.sort_key))
+    """Worst first: severity, then what the finding costs per case (money when the roles
+    have a `cost`, then hours), then place."""
+    return sorted(findings, key=lambda f: (-int(f.severity), -(f.cost_money or 0.0),
+                                           -(f.cost_hours or 0.0), f.sort_key))

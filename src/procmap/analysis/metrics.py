@@ -51,6 +51,7 @@ from procmap.analysis.linear import SingularSystem, solve
 from procmap.model import Kind
 
 if TYPE_CHECKING:
+    from procmap.analysis.whatif import Saving
     from procmap.findings import Finding
     from procmap.model import ProcessEntry, Workspace
 
@@ -106,6 +107,9 @@ class ProcessMetrics:
     roles_in: dict[str, dict[str, float]] = field(default_factory=dict)  # arrivals by role
     roles_out: dict[str, dict[str, float]] = field(default_factory=dict)  # next role/visit
     handoff_wait_hours: float = 0.0  # queueing at steps reached by a handoff, per case
+    #: visits per case of each role's work steps (not `wait` steps), called processes'
+    #: included: the tasks that queue for the role (organisation.py, Erlang C)
+    tasks_by_role: dict[str, float] = field(default_factory=dict)
 
     def longest_path_to(self, step_id: str) -> list[str]:
         """The longest forward path from the start to `step_id` (for deadlines)."""
@@ -152,6 +156,14 @@ class ProcessAnalysis:
     endless_loop: list[str] | None = None  # steps of a loop no case can leave
     not_analysed: str | None = None  # why there are no metrics (shown to the user)
     findings: list[Finding] = field(default_factory=list)  # audit findings, configured
+    #: metrics of the processes it calls (for what-if analyses, `procmap.analysis.whatif`)
+    callees: Mapping[str, ProcessMetrics | None] = field(default_factory=dict, repr=False)
+    #: what-if savings already computed: changes -> hours of expected lead time saved
+    savings: dict[frozenset[tuple[str, str, int]], Saving] = field(default_factory=dict,
+                                                                   repr=False)
+    #: organisation-level figures (`procmap.analysis.organisation`), set by the audit
+    cost_per_case: float | None = None
+    within_sla: bool | None = None
 
     @property
     def id(self) -> str:
@@ -204,7 +216,7 @@ def analyse_process(entry: ProcessEntry, workspace: Workspace | None = None,
                     ) -> ProcessAnalysis:
     """Graph and metrics of one process. `callees` gives the metrics of called processes."""
     graph = build_graph(entry.process)
-    analysis = ProcessAnalysis(entry, graph)
+    analysis = ProcessAnalysis(entry, graph, callees=dict(callees or {}))
     if graph.entry is None:
         analysis.not_analysed = "it has no steps"
         return analysis
@@ -226,6 +238,7 @@ class _Calculator:
         process = graph.process
         self.duration: list[float] = []
         self.callee_effort: dict[int, dict[str, float]] = {}
+        self.callee_tasks: dict[int, dict[str, float]] = {}
         for number, step in enumerate(graph.steps):
             duration = step.duration
             if step.kind is Kind.SUBPROCESS and "duration" not in step.model_fields_set:
@@ -233,6 +246,7 @@ class _Calculator:
                 if called is not None:
                     duration = called.expected_lead_time_hours
                     self.callee_effort[number] = called.effort_by_role
+                    self.callee_tasks[number] = called.tasks_by_role
             self.duration.append(duration)
         self.time = [step.wait + self.duration[n] for n, step in enumerate(graph.steps)]
         self.process = process
@@ -568,25 +582,7 @@ class _Calculator:
             path.append(via[path[-1]])
         path.reverse()
 
-        effort_by_role: dict[str, float] = {}
-        lanes: dict[str, str] | None = None
-        for node, step in enumerate(g.steps):
-            if not visits[node]:
-                continue
-            if node in self.callee_effort:
-                _add(effort_by_role, self.callee_effort[node], visits[node])
-                continue
-            if not self.duration[node]:
-                continue
-            role = step.role
-            if role is None:
-                if lanes is None:
-                    from procmap.model.lanes import step_lanes
-
-                    lanes = step_lanes(process, process.owner or "")
-                role = lanes.get(step.id) or process.owner or "?"
-            effort_by_role[role] = effort_by_role.get(role, 0.0) + visits[node] * \
-                self.duration[node]
+        effort_by_role, tasks_by_role = self.work_by_role(visits)
         effort_by_role = self._in_role_order(effort_by_role)
         effort = sum(effort_by_role.values())
 
@@ -631,7 +627,37 @@ class _Calculator:
             roles_in={ids[n]: arriving[n] for n in range(len(g)) if arriving[n]},
             roles_out={ids[n]: leaving[n] for n in range(len(g)) if leaving[n]},
             handoff_wait_hours=handoff_wait,
+            tasks_by_role=self._in_role_order(tasks_by_role),
         )
+
+    def work_by_role(self, visits: list[float]) -> tuple[dict[str, float], dict[str, float]]:
+        """Effort hours and work-step visits per case by role. A `wait` step is a timer:
+        it takes no role's time."""
+        g = self.g
+        process = self.process
+        effort_by_role: dict[str, float] = {}
+        tasks_by_role: dict[str, float] = {}
+        lanes: dict[str, str] | None = None
+        for node, step in enumerate(g.steps):
+            if not visits[node] or step.kind is Kind.WAIT:
+                continue
+            if node in self.callee_effort:
+                _add(effort_by_role, self.callee_effort[node], visits[node])
+                _add(tasks_by_role, self.callee_tasks[node], visits[node])
+                continue
+            if not self.duration[node]:
+                continue
+            role = step.role
+            if role is None:
+                if lanes is None:
+                    from procmap.model.lanes import step_lanes
+
+                    lanes = step_lanes(process, process.owner or "")
+                role = lanes.get(step.id) or process.owner or "?"
+            effort_by_role[role] = effort_by_role.get(role, 0.0) + visits[node] * \
+                self.duration[node]
+            tasks_by_role[role] = tasks_by_role.get(role, 0.0) + visits[node]
+        return effort_by_role, tasks_by_role
 
     def _in_role_order(self, by_role: dict[str, float]) -> dict[str, float]:
         if self.workspace is None:

@@ -29,3 +29,16 @@ def path(steps: Sequence[str], limit: int = 8) -> str:
 
 def per_day_rate(cases: float) -> str:
     return f"{number(cases, 2)}/d"
+
+
+def name(text: str) -> str:
+    """A step's, role's or process's name inside a message: quoted, on one line."""
+    from procmap.text.escape import one_line
+
+    return f"'{one_line(text)}'"
+
+
+def money(amount: float, currency: str | None) -> str:
+    """1234.5, 'CNY' -> '1,234.50 CNY'."""
+    text = f"{amount:,.2f}"
+    return f"{text} {currency}" if currency else text

@@ -1,8 +1,15 @@
 """Cases bounce A -> B -> A between two roles on consecutive steps.
 
-Steps without a role (events, gateways) are transparent. Each bounce is two handoffs,
+Steps without a role (events, decisions) are transparent. Each bounce is two handoffs,
 two queues and usually a question the first role could have answered. Counted with the
-expected number of times a case makes the round trip.
+expected number of times a case makes the round trip. Role changes across a parallel
+fork or join are not bounces (the branches work side by side), nor is a `subprocess`
+step (the called process's roles do its work), nor a planned `wait` step.
+
+The cost is the queueing the bounce adds: the expected lead time the model saves without
+the typed waits of the bounced step and of the step that takes the case back. The advice
+"let A do it" is only given when no other rule would then flag the process (moving an
+approval to the role whose work it approves would be a `self-approval`).
 
 Failing:
 
@@ -17,33 +24,127 @@ Passing:
     - {id: reply, role: cs-agent, next: done}
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
+from procmap.analysis.advice import Suggestion, raises
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.graph import ProcessGraph
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
+from procmap.model import Kind
 from procmap.rules.base import Rule
 
 RULE = Rule("ping-pong-handoff", Severity.WARNING,
             "A -> B -> A between two roles on consecutive steps", phase="audit")
 
+#: steps that end a chain of consecutive steps: a bounce is never counted across them
+_BOUNDARIES = frozenset({Kind.PARALLEL, Kind.SUBPROCESS, Kind.WAIT})
+
+
+class _Neighbours:
+    """The nearest role-bearing steps before and after each step, through transparent
+    steps (events, decisions), with probabilities; stopping at `_BOUNDARIES`."""
+
+    def __init__(self, graph: ProcessGraph) -> None:
+        self.g = graph
+        self._before: dict[int, dict[int, float]] = {}
+        self._after: dict[int, dict[int, float]] = {}
+
+    def _bearer(self, node: int) -> bool:
+        return self.g.steps[node].role is not None
+
+    def _boundary(self, node: int) -> bool:
+        return self.g.steps[node].kind in _BOUNDARIES
+
+    def before(self, node: int, visits: list[float], seen: frozenset[int] = frozenset()
+               ) -> dict[int, float]:
+        """Role-bearing steps a case comes from into `node`: step -> expected arrivals."""
+        if node in self._before:
+            return self._before[node]
+        result: dict[int, float] = {}
+        for source, weight in self.g.predecessors[node]:
+            if self._boundary(source) or source in seen:
+                continue
+            if self._bearer(source):
+                result[source] = result.get(source, 0.0) + weight * visits[source]
+            else:
+                for step, count in self.before(source, visits, seen | {node}).items():
+                    share = weight / max(self._out_weight(source), 1e-12)
+                    result[step] = result.get(step, 0.0) + count * share
+        if not seen:
+            self._before[node] = result
+        return result
+
+    def _out_weight(self, node: int) -> float:
+        return sum(w for _, w in self.g.successors[node]) or 1.0
+
+    def after(self, node: int, seen: frozenset[int] = frozenset()) -> dict[int, float]:
+        """Role-bearing steps a case goes to from `node`: step -> probability."""
+        if node in self._after:
+            return self._after[node]
+        result: dict[int, float] = {}
+        for target, weight in self.g.successors[node]:
+            if self._boundary(target) or target in seen:
+                continue
+            if self._bearer(target):
+                result[target] = result.get(target, 0.0) + weight
+            else:
+                for step, share in self.after(target, seen | {node}).items():
+                    result[step] = result.get(step, 0.0) + weight * share
+        if not seen:
+            self._after[node] = result
+        return result
+
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     for analysis, metrics in ctx.analysed:
-        for step in analysis.entry.process.steps:
-            if step.role is None:
+        graph = analysis.graph
+        visits = [metrics.visits.get(step_id, 0.0) for step_id in graph.ids]
+        neighbours = _Neighbours(graph)
+        for node, step in enumerate(graph.steps):
+            if step.role is None or step.kind in _BOUNDARIES:
                 continue
-            arriving = metrics.roles_in.get(step.id, {})
-            leaving = metrics.roles_out.get(step.id, {})
+            arriving: dict[str, float] = {}
+            for source, count in neighbours.before(node, visits).items():
+                role = graph.steps[source].role
+                if role is not None and role != step.role:
+                    arriving[role] = arriving.get(role, 0.0) + count
+            leaving = neighbours.after(node)
             for role, count_in in arriving.items():
-                if role == step.role or role not in leaving:
-                    continue
-                count = count_in * leaving[role]
+                back = [t for t in leaving if graph.steps[t].role == role]
+                count = count_in * sum(leaving[t] for t in back)
                 if count <= 1e-12:
                     continue
-                cost = count * metrics.step_time[step.id]
-                yield ctx.at_step(RULE, analysis.entry, step.id, (
-                    f"cases go {role} -> {step.role} -> {role} through '{step.id}' "
-                    f"({wording.number(count)} round trips per case), {wording.hours(cost)} "
-                    f"per case of extra queueing and work; let {role} do '{step.id}', or give "
-                    f"{role} what it needs up front"), "role", role=step.role, cost=cost)
+                yield _finding(ctx, analysis, step.id, role, count,
+                               [graph.ids[t] for t in back])
+
+
+def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step_id: str, role: str,
+             count: float, back: list[str]) -> Finding:
+    entry = analysis.entry
+    step = entry.process.step_index[step_id]
+    cause = {whatif.wait(step_id), *(whatif.wait(t) for t in back)}
+    saved = ctx.saving(analysis, cause).hours
+    first, other = ctx.role_label(role), ctx.role_label(step.role or "")
+    suggestion: Suggestion | None = Suggestion((("role", role),), process=analysis.id,
+                                               step=step_id)
+    if raises(ctx, suggestion, RULE.id):
+        suggestion = None
+    if suggestion is not None:
+        advice = _("let {first} do {step}, or give {first} what it needs up front").format(
+            first=wording.name(first), step=wording.name(step.label))
+    else:
+        advice = _("give {first} what it needs up front (moving {step} to {first} would "
+                   "raise another finding)").format(first=wording.name(first),
+                                                    step=wording.name(step.label))
+    return ctx.at_step(RULE, entry, step_id, _(
+        "cases go {first} -> {other} -> {first} through {step} ({count} round trips per "
+        "case), {saved} per case of extra queueing; {advice}").format(
+            first=wording.name(first), other=wording.name(other),
+            step=wording.name(step.label), count=wording.number(count),
+            saved=wording.hours(saved), advice=advice),
+        "role", role=step.role, cost=saved, cause=cause, suggestion=suggestion)

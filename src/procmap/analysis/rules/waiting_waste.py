@@ -1,8 +1,14 @@
-"""A step where cases mostly wait: the wait is most of the step's time, and long.
+"""A step where cases mostly wait in a queue: the wait is most of the step's time, and long.
 
 Fires when `wait` is at least `waiting-share` (80%) of wait + duration and at least
-`waiting-min-hours` (1h). Waiting adds lead time without adding value: book the slot
-earlier, start the step in parallel, or add capacity where the queue forms.
+`waiting-min-hours` (1h), and removing the wait would shorten the expected lead time
+(a wait on a parallel branch with enough slack costs nothing). Waiting adds lead time
+without adding value: book the slot earlier, start the step in parallel, or add capacity
+where the queue forms. A `wait` step (`kind: wait`) is a planned delay (a timer, a
+scheduled follow-up), not a queue: it is never waste.
+
+The cost is the expected lead time per case that removing the wait saves, computed from
+the model with and without it.
 
 Failing:
 
@@ -11,13 +17,17 @@ Failing:
 Passing:
 
     - {id: training, role: account-manager, wait: 2h, duration: 3h, next: kickoff}
+    - {id: cooling-off, kind: wait, role: account-manager, duration: 7d, next: kickoff}
 """
 
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
+from procmap.model import Kind, Step
 from procmap.rules.base import Option, Rule
 
 RULE = Rule("waiting-waste", Severity.WARNING,
@@ -30,25 +40,34 @@ RULE = Rule("waiting-waste", Severity.WARNING,
                        "hours of waiting below which waiting-waste stays quiet")))
 
 
+def saved_hours(ctx: AuditContext, analysis: ProcessAnalysis, step: Step) -> float:
+    """Hours of expected lead time per case that removing the step's wait saves, when the
+    wait is waste by this rule's thresholds; 0 otherwise."""
+    metrics = analysis.metrics
+    if metrics is None or step.kind is Kind.WAIT:
+        return 0.0
+    time = metrics.step_time.get(step.id, 0.0)
+    if time <= 0 or metrics.visits.get(step.id, 0.0) <= 0 \
+            or step.wait < ctx.threshold("waiting-min-hours") - 1e-12 \
+            or step.wait / time < ctx.threshold("waiting-share") - 1e-12:
+        return 0.0
+    return ctx.saving(analysis, {whatif.wait(step.id)}).hours
+
+
 def check(ctx: AuditContext) -> Iterator[Finding]:
-    share_threshold = ctx.threshold("waiting-share")
-    minimum = ctx.threshold("waiting-min-hours")
     for analysis, metrics in ctx.analysed:
         lead_time = metrics.expected_lead_time_hours
         for step in analysis.entry.process.steps:
-            time = metrics.step_time.get(step.id, 0.0)
-            visits = metrics.visits.get(step.id, 0.0)
-            if time <= 0 or visits <= 0 or step.wait < minimum - 1e-12:
+            saved = saved_hours(ctx, analysis, step)
+            if saved <= 1e-9:
                 continue
-            share = step.wait / time
-            if share < share_threshold - 1e-12:
-                continue
-            cost = visits * step.wait
-            of_lead = f", {wording.percent(cost / lead_time)} of the lead time" \
-                if lead_time > 0 else ""
-            yield ctx.at_step(RULE, analysis.entry, step.id, (
-                f"'{step.id}' waits {wording.hours(step.wait)} for "
-                f"{wording.hours(metrics.step_duration[step.id])} of work "
-                f"({wording.percent(share)} waiting), {wording.hours(cost)} per case"
-                f"{of_lead}; book or start it earlier, run it in parallel, or add capacity "
-                "where the queue forms"), "wait", cost=cost)
+            time = metrics.step_time[step.id]
+            yield ctx.at_step(RULE, analysis.entry, step.id, _(
+                "{step} waits {wait} for {work} of work ({share} waiting); removing the "
+                "wait saves {saved} per case ({of_lead} of the lead time): book or start it "
+                "earlier, run it in parallel, or add capacity where the queue forms").format(
+                    step=wording.name(step.label), wait=wording.hours(step.wait),
+                    work=wording.hours(metrics.step_duration[step.id]),
+                    share=wording.percent(step.wait / time), saved=wording.hours(saved),
+                    of_lead=wording.percent(saved / lead_time)),
+                "wait", cost=saved, cause={whatif.wait(step.id)})

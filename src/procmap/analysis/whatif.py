@@ -1,0 +1,129 @@
+"""What removing a finding's cause saves: the expected lead time of the model with the
+cause minus the model without it (rules.md: "a finding's cost is what removing its cause
+would save").
+
+A cause is a set of `Change`s to one process:
+
+- `("wait", step)`: the step's typed wait becomes 0 (no queue before it);
+- `("work", step)`: its duration becomes 0 (for a subprocess: the call takes no time);
+- `("loop", step, n)`: the step's `n`-th transition (a loop-back) is removed and its
+  probability given to the step's other transitions in proportion to theirs.
+
+The saving is computed by analysing the changed process exactly like the original
+(`procmap.analysis.metrics`), so parallel branches with slack save nothing, a rework loop
+saves its real share, and no finding can claim more than the process takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics
+    from procmap.model import Process, Step, Workspace
+
+Change = tuple[str, str, int]
+
+
+def wait(step: str) -> Change:
+    return ("wait", step, -1)
+
+
+def work(step: str) -> Change:
+    return ("work", step, -1)
+
+
+def time(step: str) -> frozenset[Change]:
+    """Both the wait and the work of a step: the step takes no time."""
+    return frozenset({wait(step), work(step)})
+
+
+def loop_back(step: str, transition: int) -> Change:
+    return ("loop", step, transition)
+
+
+def changed_process(process: Process, changes: Iterable[Change]) -> Process:
+    """A copy of `process` with `changes` applied (the original is not touched)."""
+    by_step: dict[str, list[Change]] = {}
+    for change in changes:
+        by_step.setdefault(change[1], []).append(change)
+    steps = [_changed_step(step, by_step[step.id]) if step.id in by_step else step
+             for step in process.steps]
+    changed = process.model_copy(update={"steps": steps})
+    changed.__dict__.pop("step_index", None)  # a cached_property copied with the fields
+    return changed
+
+
+def _changed_step(step: Step, changes: list[Change]) -> Step:
+    update: dict[str, Any] = {}
+    dropped: set[int] = set()
+    for kind, _, index in changes:
+        if kind == "wait":
+            update["wait"] = 0.0
+        elif kind == "work":
+            update["duration"] = 0.0
+        elif kind == "loop":
+            dropped.add(index)
+    if dropped:
+        kept = [t for n, t in enumerate(step.next) if n not in dropped]
+        given = [t.probability for t in kept if t.probability is not None]
+        if kept and len(given) == len(kept) and sum(given) > 0:
+            total = sum(given)
+            kept = [t.model_copy(update={"probability": (t.probability or 0.0) / total})
+                    for t in kept]
+        update["next"] = kept
+    return step.model_copy(update=update)
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What removing a cause saves per case: expected lead time, and work by role."""
+
+    hours: float = 0.0
+    effort_by_role: dict[str, float] = field(default_factory=dict)
+
+    def money(self, costs: Mapping[str, float | None]) -> float | None:
+        """The work saved, priced; None when a role whose work changes has no cost."""
+        total = 0.0
+        for role, hours in self.effort_by_role.items():
+            if abs(hours) <= 1e-12:
+                continue
+            cost = costs.get(role)
+            if cost is None:
+                return None
+            total += hours * cost
+        return total
+
+
+def changed_metrics(analysis: ProcessAnalysis, changes: Iterable[Change],
+                    workspace: Workspace | None = None) -> ProcessMetrics | None:
+    """Metrics of the analysed process with `changes`; None when the changed model cannot
+    be analysed (a loop left without an exit)."""
+    from procmap.analysis.metrics import analyse_process
+    from procmap.model import ProcessEntry
+
+    entry = ProcessEntry(changed_process(analysis.entry.process, changes),
+                         analysis.entry.doc)
+    return analyse_process(entry, workspace, analysis.callees).metrics
+
+
+def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
+           workspace: Workspace | None = None) -> Saving:
+    """What `changes` save per case (never a negative lead time)."""
+    metrics = analysis.metrics
+    changes = frozenset(changes)
+    if metrics is None or not changes:
+        return Saving()
+    cache = analysis.savings
+    if changes not in cache:
+        after = changed_metrics(analysis, changes, workspace)
+        if after is None:
+            cache[changes] = Saving()
+        else:
+            effort = {role: hours - after.effort_by_role.get(role, 0.0)
+                      for role, hours in metrics.effort_by_role.items()}
+            cache[changes] = Saving(max(0.0, metrics.expected_lead_time_hours
+                                        - after.expected_lead_time_hours), effort)
+    return cache[changes]
