@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from procmap.analysis import wording
 from procmap.analysis.whatif import Change, Saving
+from procmap.i18n import _
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditContext
@@ -36,19 +38,26 @@ def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding
             groups.setdefault((finding.process, finding.step, finding.role), []).append(n)
     result = list(findings)
     costs = {role: load.cost for role, load in ctx.roles.items()}
-    for (process, _, _), members in groups.items():
+    for (process, _step, _role), members in groups.items():
         analysis = analyses[process]
         priced = analysis.cost_per_case is not None
         alone = {n: ctx.saving(analysis, findings[n].cause or ()) for n in members}
-        members.sort(key=lambda n: (-alone[n].hours, findings[n].sort_key))
+        members.sort(key=lambda n: (-alone[n].hours, -int(findings[n].severity),
+                                    findings[n].sort_key))
         counted: frozenset[Change] = frozenset()
         before = Saving()
+        first = findings[members[0]].rule
         for n in members:
             counted = counted | (findings[n].cause or frozenset())
             after = ctx.saving(analysis, counted)
             hours = max(0.0, after.hours - before.hours)
             money = _difference(after, before).money(costs) if priced else None
-            result[n] = replace(findings[n], cost_hours=hours,
+            message = findings[n].message
+            if hours < alone[n].hours - 1e-6:
+                message += _(" (counted once: {shared} of it is the time `{rule}` reports "
+                             "on this step)").format(
+                                 shared=wording.hours(alone[n].hours - hours), rule=first)
+            result[n] = replace(findings[n], cost_hours=hours, message=message,
                                 cost_money=None if money is None else max(0.0, money))
             before = after
     return result

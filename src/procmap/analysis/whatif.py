@@ -124,6 +124,8 @@ def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
         else:
             effort = {role: hours - after.effort_by_role.get(role, 0.0)
                       for role, hours in metrics.effort_by_role.items()}
-            cache[changes] = Saving(max(0.0, metrics.expected_lead_time_hours
-                                        - after.expected_lead_time_hours), effort)
+            # rounded: a difference of two solved systems carries float noise (49.5m
+            # must not print as 49m)
+            hours = round(metrics.expected_lead_time_hours - after.expected_lead_time_hours, 9)
+            cache[changes] = Saving(max(0.0, hours), effort)
     return cache[changes]

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.analysis.rules import waiting_waste
 from procmap.findings import Finding, Severity
 from procmap.i18n import _
@@ -56,6 +57,13 @@ def _advice(step: Step, work: float) -> str:
              "much").format(work=wording.hours(work))
 
 
+def _ignores_waste(analysis: ProcessAnalysis, step: Step) -> bool:
+    ignored = analysis.entry.process.extensions.get("x-ignore", ())
+    ignored = [ignored] if isinstance(ignored, str) else ignored
+    return waiting_waste.RULE.id in step.ignored_rules or (
+        isinstance(ignored, list) and waiting_waste.RULE.id in ignored)
+
+
 def check(ctx: AuditContext) -> Iterator[Finding]:
     threshold = ctx.threshold("bottleneck-share")
     waste_reported = ctx.config.severity("waiting-waste", waiting_waste.RULE.severity) \
@@ -73,6 +81,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             if saved <= 1e-9 or saved / lead_time < threshold - 1e-12:
                 continue
             if waste_reported and step.wait >= step.time / 2 and \
+                    not _ignores_waste(analysis, step) and \
                     waiting_waste.saved_hours(ctx, analysis, step) > 1e-9:
                 continue  # the wait is the bottleneck: waiting-waste reports it
             yield ctx.at_step(RULE, analysis.entry, step.id, _(

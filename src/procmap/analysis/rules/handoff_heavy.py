@@ -24,9 +24,11 @@ Passing:
 
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Option, Rule
 
 RULE = Rule("handoff-heavy", Severity.WARNING,
@@ -41,11 +43,22 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         if metrics.handoffs <= threshold + 1e-9:
             continue
         lead_time = metrics.expected_lead_time_hours
-        wait = metrics.handoff_wait_hours
-        share = f" ({wording.percent(wait / lead_time)} of the lead time)" \
-            if lead_time > 0 else ""
-        yield ctx.at_process(RULE, analysis.entry, (
-            f"'{analysis.id}' passes a case between roles {wording.number(metrics.handoffs, 2)}"
-            f" times (threshold {wording.number(threshold, 2)}), with "
-            f"{wording.hours(wait)} per case of queueing after handoffs{share}; merge steps so "
-            "one role finishes more of the work"), "id", cost=wait)
+        # the queues after handoffs: the typed waits of steps a case reaches from
+        # another role
+        cause = {whatif.wait(step_id) for step_id, arriving in metrics.roles_in.items()
+                 if any(role != _role(analysis, step_id) for role in arriving)}
+        saved = ctx.saving(analysis, cause).hours
+        yield ctx.at_process(RULE, analysis.entry, _(
+            "{process} passes a case between roles {handoffs} times (threshold {threshold}); "
+            "the queues after handoffs add {saved} per case ({share} of the lead time): "
+            "merge steps so one role finishes more of the work").format(
+                process=wording.name(ctx.process_label(analysis.entry)),
+                handoffs=wording.number(metrics.handoffs, 2),
+                threshold=wording.number(threshold, 2), saved=wording.hours(saved),
+                share=wording.percent(saved / lead_time) if lead_time > 0 else "0%"),
+            "id", cost=saved)
+
+
+def _role(analysis: ProcessAnalysis, step_id: str) -> str | None:
+    step = analysis.entry.process.step_index.get(step_id)
+    return step.role if step is not None else None

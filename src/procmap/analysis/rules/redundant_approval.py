@@ -34,10 +34,12 @@ Passing:
 
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
-from procmap.model import Kind
+from procmap.i18n import _
+from procmap.model import Kind, Step
 from procmap.rules.base import Rule
 
 RULE = Rule("redundant-approval", Severity.WARNING,
@@ -59,19 +61,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             if step.kind is Kind.APPROVAL and step.role is not None:
                 earlier = _earlier_approval(ctx, seen, step.of, step.role)
                 if earlier is not None and metrics.visits[step.id] > 0:
-                    first = graph.steps[earlier]
-                    cost = metrics.expected_hours[step.id]
-                    relation = ("the same role" if first.role == step.role else
-                                f"{first.role}, whom {step.role} reports to")
-                    what = f"'{step.of}'" if step.of else "the same thing"
-                    share = f" ({wording.percent(cost / lead_time)} of the lead time)" \
-                        if lead_time > 0 else ""
-                    yield ctx.at_step(RULE, analysis.entry, step.id, (
-                        f"'{step.id}' ({step.role}) approves {what} again after "
-                        f"'{first.id}' (by {relation}) already did: {wording.hours(cost)} per "
-                        f"case{share} for no added control; drop it, or make the two "
-                        "approvals check different things"), "role", role=step.role,
-                        cost=cost)
+                    yield _finding(ctx, analysis, lead_time, graph.steps[earlier], step)
                 key: Key = (step.of, step.role)
                 if key not in seen:
                     seen = {**seen, key: node}
@@ -81,6 +71,25 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                     before[target] = seen  # shared until it must change
                 elif any(k not in current for k in seen):
                     before[target] = {**seen, **current}
+
+
+def _finding(ctx: AuditContext, analysis: ProcessAnalysis, lead_time: float, first: Step,
+             step: Step) -> Finding:
+    cause = whatif.time(step.id)
+    cost = ctx.saving(analysis, cause).hours
+    role, first_role = ctx.role_label(step.role or ""), ctx.role_label(first.role or "")
+    relation = _("the same role") if first.role == step.role else _(
+        "{boss}, whom {role} reports to").format(boss=wording.name(first_role),
+                                                 role=wording.name(role))
+    what = wording.name(step.of) if step.of else _("the same thing")
+    return ctx.at_step(RULE, analysis.entry, step.id, _(
+        "{step} ({role}) approves {what} again after {first} (by {relation}) already "
+        "did: dropping it saves {cost} per case ({share} of the lead time) for no lost "
+        "control; drop it, or make the two approvals check different things").format(
+            step=wording.name(step.label), role=role, what=what,
+            first=wording.name(first.label), relation=relation, cost=wording.hours(cost),
+            share=wording.percent(cost / lead_time) if lead_time > 0 else "0%"),
+        "role", role=step.role, cost=cost, cause=cause)
 
 
 def _earlier_approval(ctx: AuditContext, seen: dict[Key, int], of: str | None,

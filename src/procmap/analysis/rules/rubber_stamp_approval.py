@@ -21,9 +21,10 @@ Passing:
 
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.model import Kind
 from procmap.rules.base import Rule
 
@@ -37,11 +38,12 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         for step in analysis.entry.process.steps:
             if step.kind is not Kind.APPROVAL or len({t.to for t in step.next}) != 1:
                 continue
-            cost = metrics.expected_hours.get(step.id, 0.0)
-            share = f" ({wording.percent(cost / lead_time)} of the lead time)" \
-                if lead_time > 0 else ""
-            yield ctx.at_step(RULE, analysis.entry, step.id, (
-                f"approval '{step.id}' has one way out and can never reject: "
-                f"{wording.hours(cost)} per case{share} for a check that stops nothing; add "
-                "a rejecting transition, or make it a task or a notification"),
-                "next", key=True, role=step.role, cost=cost)
+            cause = whatif.time(step.id)
+            cost = ctx.saving(analysis, cause).hours
+            yield ctx.at_step(RULE, analysis.entry, step.id, _(
+                "approval {step} has one way out and can never reject: it takes {cost} per "
+                "case ({share} of the lead time) for a check that stops nothing; add a "
+                "rejecting transition, or make it a task or a notification").format(
+                    step=wording.name(step.label), cost=wording.hours(cost),
+                    share=wording.percent(cost / lead_time) if lead_time > 0 else "0%"),
+                "next", key=True, role=step.role, cost=cost, cause=cause)

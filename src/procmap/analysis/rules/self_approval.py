@@ -24,9 +24,12 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.analysis import wording
+from procmap.analysis.advice import Suggestion, raises
 from procmap.analysis.audit import AuditContext
+from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
-from procmap.model import Kind
+from procmap.i18n import _
+from procmap.model import Kind, Step
 from procmap.rules.base import Rule
 
 RULE = Rule("self-approval", Severity.WARNING,
@@ -44,12 +47,26 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                 task = graph.idom.get(task)
             if task is None or graph.steps[task].role != step.role:
                 continue
-            cost = metrics.expected_hours.get(step.id, 0.0)
-            boss = ctx.role(step.role)
-            other = f" such as '{boss.reports_to}'" if boss is not None and boss.reports_to \
-                else ""
-            yield ctx.at_step(RULE, analysis.entry, step.id, (
-                f"'{step.id}' is approved by '{step.role}', the role that did "
-                f"'{graph.ids[task]}': {wording.hours(cost)} per case buys no four-eyes "
-                f"check; give the approval to another role{other}"),
-                "role", role=step.role, cost=cost)
+            yield _finding(ctx, analysis, step, graph.steps[task])
+
+
+def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step: Step, task: Step
+             ) -> Finding:
+    hours = analysis.metrics.expected_hours.get(step.id, 0.0) if analysis.metrics else 0.0
+    boss = ctx.role(step.role)
+    suggestion = None
+    other = ""
+    if boss is not None and boss.reports_to:
+        suggestion = Suggestion((("role", boss.reports_to),), process=analysis.id,
+                                step=step.id)
+        if raises(ctx, suggestion, RULE.id):
+            suggestion = None  # the boss would raise another finding: name no one
+        else:
+            other = _(" such as {boss}").format(
+                boss=wording.name(ctx.role_label(boss.reports_to)))
+    return ctx.at_step(RULE, analysis.entry, step.id, _(
+        "{step} is approved by {role}, the role that did {task}: {hours} per case buys no "
+        "four-eyes check; give the approval to another role{other}").format(
+            step=wording.name(step.label), role=wording.name(ctx.role_label(step.role or "")),
+            task=wording.name(task.label), hours=wording.hours(hours), other=other),
+        "role", role=step.role, cost=0.0, suggestion=suggestion)

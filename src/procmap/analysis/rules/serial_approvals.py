@@ -1,8 +1,9 @@
 """Approvals one after the other that could run in parallel.
 
 Two consecutive approvals (nothing but gateways between them) make the case wait for
-both in turn. Run side by side, the case waits only for the longer one: the time saved is
-their sum minus their longest, each time a case passes both.
+both in turn. Run side by side, the case waits only for the longer one: the cost is the
+expected lead time the model saves when the shorter approval takes no time (it would run
+inside the longer one), computed with and without it.
 
 Failing:
 
@@ -27,9 +28,10 @@ Passing:
 
 from collections.abc import Iterator
 
-from procmap.analysis import wording
+from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.model import Kind
 from procmap.rules.base import Rule
 
@@ -50,13 +52,20 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                     continue
                 first_time = metrics.step_time[step.id]
                 second_time = metrics.step_time[second.id]
-                saved = first_time + second_time - max(first_time, second_time)
-                if saved <= 0:
+                if min(first_time, second_time) <= 0:
                     continue
-                cost = visits * share * saved
-                yield ctx.at_step(RULE, analysis.entry, second.id, (
-                    f"'{second.id}' ({wording.hours(second_time)}) waits for "
-                    f"'{step.id}' ({wording.hours(first_time)}) to finish: running both "
-                    f"approvals in parallel saves {wording.hours(saved)} each time, "
-                    f"{wording.hours(cost)} per case; fork them with a `parallel` step"),
-                    role=second.role, cost=cost)
+                # in parallel, the shorter approval runs inside the longer one
+                shorter = second.id if second_time <= first_time else step.id
+                cause = whatif.time(shorter)
+                cost = ctx.saving(analysis, cause).hours
+                if cost <= 1e-9:
+                    continue
+                yield ctx.at_step(RULE, analysis.entry, second.id, _(
+                    "{second} ({second_time}) waits for {first} ({first_time}) to finish: "
+                    "running both approvals in parallel saves {cost} per case; fork them "
+                    "with a `parallel` step").format(
+                        second=wording.name(second.label),
+                        second_time=wording.hours(second_time),
+                        first=wording.name(step.label), first_time=wording.hours(first_time),
+                        cost=wording.hours(cost)),
+                    role=second.role, cost=cost, cause=cause)

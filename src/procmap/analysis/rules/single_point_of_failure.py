@@ -25,8 +25,10 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.analysis import wording
+from procmap.analysis.advice import Suggestion
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.model import Kind
 from procmap.rules.base import Rule
 
@@ -42,9 +44,14 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             role = ctx.role(step.role)
             if role is None or step.kind in (Kind.START, Kind.END) or role.capacity > 1:
                 continue
-            cost = metrics.expected_hours.get(step.id, 0.0)
-            yield ctx.at_step(RULE, analysis.entry, step.id, (
-                f"every case passes '{step.id}', done by '{role.id}' with a capacity of "
-                f"{wording.number(role.capacity)} person: {wording.hours(cost)} per case "
-                "stops whenever that person is away; train a second person (capacity: 2) or "
-                "name a backup role"), "role", role=role.id, cost=cost)
+            hours = metrics.expected_hours.get(step.id, 0.0)
+            # a second person keeps cases moving when one is away; the model's lead time
+            # (people present) does not change: cost_hours 0
+            yield ctx.at_step(RULE, analysis.entry, step.id, _(
+                "every case passes {step}, done by {role} with a capacity of {capacity} "
+                "person: {hours} per case stops whenever that person is away; train a second "
+                "person (capacity: 2) or name a backup role").format(
+                    step=wording.name(step.label), role=wording.name(role.label),
+                    capacity=wording.number(role.capacity), hours=wording.hours(hours)),
+                "role", role=role.id, cost=0.0,
+                suggestion=Suggestion((("capacity", 2.0),), role=role.id))
