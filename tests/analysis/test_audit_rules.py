@@ -33,6 +33,7 @@ CONTRACT = {
     "serial-approvals": "info", "ping-pong-handoff": "warning", "handoff-heavy": "warning",
     "single-point-of-failure": "warning", "rework-loop": "info", "no-sla": "info",
     "endless-loop": "error", "missing-accountable": "warning",
+    "queue-underestimated": "warning",
 }
 
 

@@ -7,7 +7,9 @@ A cause is a set of `Change`s to one process:
 - `("wait", step)`: the step's typed wait becomes 0 (no queue before it);
 - `("work", step)`: its duration becomes 0 (for a subprocess: the call takes no time);
 - `("loop", step, n)`: the step's `n`-th transition (a loop-back) is removed and its
-  probability given to the step's other transitions in proportion to theirs.
+  probability given to the step's other transitions in proportion to theirs;
+- `("set-wait", step, seconds)`: the step's typed wait becomes `seconds` (the queue the
+  load really gives, for `queue-underestimated`).
 
 The saving is computed by analysing the changed process exactly like the original
 (`procmap.analysis.metrics`), so parallel branches with slack save nothing, a rework loop
@@ -44,6 +46,10 @@ def loop_back(step: str, transition: int) -> Change:
     return ("loop", step, transition)
 
 
+def set_wait(step: str, hours: float) -> Change:
+    return ("set-wait", step, round(hours * 3600))
+
+
 def changed_process(process: Process, changes: Iterable[Change]) -> Process:
     """A copy of `process` with `changes` applied (the original is not touched)."""
     by_step: dict[str, list[Change]] = {}
@@ -66,6 +72,8 @@ def _changed_step(step: Step, changes: list[Change]) -> Step:
             update["duration"] = 0.0
         elif kind == "loop":
             dropped.add(index)
+        elif kind == "set-wait":
+            update["wait"] = index / 3600
     if dropped:
         kept = [t for n, t in enumerate(step.next) if n not in dropped]
         given = [t.probability for t in kept if t.probability is not None]
@@ -111,7 +119,8 @@ def changed_metrics(analysis: ProcessAnalysis, changes: Iterable[Change],
 
 def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
            workspace: Workspace | None = None) -> Saving:
-    """What `changes` save per case (never a negative lead time)."""
+    """What `changes` save per case (never a negative lead time; use `lead_time_change`
+    for changes that add time)."""
     metrics = analysis.metrics
     changes = frozenset(changes)
     if metrics is None or not changes:
@@ -129,3 +138,13 @@ def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
             hours = round(metrics.expected_lead_time_hours - after.expected_lead_time_hours, 9)
             cache[changes] = Saving(max(0.0, hours), effort)
     return cache[changes]
+
+
+def lead_time_change(analysis: ProcessAnalysis, changes: Iterable[Change],
+                     workspace: Workspace | None = None) -> float:
+    """Hours the expected lead time grows (> 0) or shrinks (< 0) with `changes`."""
+    metrics = analysis.metrics
+    after = changed_metrics(analysis, changes, workspace) if metrics is not None else None
+    if metrics is None or after is None:
+        return 0.0
+    return round(after.expected_lead_time_hours - metrics.expected_lead_time_hours, 9)

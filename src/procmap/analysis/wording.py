@@ -42,3 +42,14 @@ def money(amount: float, currency: str | None) -> str:
     """1234.5, 'CNY' -> '1,234.50 CNY'."""
     text = f"{amount:,.2f}"
     return f"{text} {currency}" if currency else text
+
+
+def queue(value: float | None) -> str:
+    """A queue wait for people: 'unbounded' (None), '<1m' below a minute, else hours."""
+    from procmap.i18n import _
+
+    if value is None:
+        return _("unbounded")
+    if 0 < value < 1 / 60:
+        return "<1m"
+    return hours(value)

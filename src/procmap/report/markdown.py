@@ -70,14 +70,11 @@ def _sla(analysis: ProcessAnalysis) -> str:
     return f"{wording.hours(sla)} {mark}"
 
 
-def cost_text(finding: Finding) -> str:
-    """What a finding costs, for a table cell: hours per case, or a utilization."""
-    utilization = finding.extra.get("utilization")
-    if isinstance(utilization, (int, float)):
-        return f"{wording.percent(utilization)} utilised"
-    if finding.cost_hours is None:
-        return ""
-    return f"{wording.hours(finding.cost_hours)} per case"
+def cost_text(finding: Finding, currency: str | None = None) -> str:
+    """What a finding costs, for a table cell (`procmap.report.audit_data.cost_text`)."""
+    from procmap.report.audit_data import cost_text as text
+
+    return text(finding, currency)
 
 
 def _location(finding: Finding) -> str:

@@ -34,8 +34,8 @@ from procmap.analysis import whatif, wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
 from procmap.i18n import _
-from procmap.text.escape import one_line
 from procmap.rules.base import Option, Rule
+from procmap.text.escape import one_line
 
 RULE = Rule("rework-loop", Severity.INFO,
             "a loop, with its expected repetitions and cost (warning from "

@@ -37,7 +37,7 @@ RULE = Rule("self-approval", Severity.WARNING,
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
-    for analysis, metrics in ctx.analysed:
+    for analysis, _metrics in ctx.analysed:
         graph = analysis.graph
         for node, step in enumerate(graph.steps):
             if step.kind is not Kind.APPROVAL or step.role is None or node not in graph.idom:
