@@ -235,6 +235,10 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
         for analysis in everything:
             analysis.cost_per_case = cost_per_case(analysis, roles)
             analysis.within_sla = within_sla(analysis, roles)
+            if analysis.metrics is not None:
+                analysis.role_utilization = {
+                    r: u for r in analysis.metrics.effort_by_role
+                    if r in roles and (u := roles[r].utilization) is not None}
         context = AuditContext(workspace, config, processes, selected, roles, everything)
         raw: list[Finding] = []
         for module in audit_rules(phase):

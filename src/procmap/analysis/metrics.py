@@ -164,6 +164,8 @@ class ProcessAnalysis:
     #: organisation-level figures (`procmap.analysis.organisation`), set by the audit
     cost_per_case: float | None = None
     within_sla: bool | None = None
+    #: organisation-wide utilization of the roles with work in this process
+    role_utilization: dict[str, float] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

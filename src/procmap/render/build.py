@@ -68,7 +68,7 @@ def diagram_for(entry: ProcessEntry, workspace: Workspace,
         label = definition.role.label if definition is not None else role_id
         overloaded, badge = False, ""
         if marked and metrics is not None:
-            overloaded, badge = _lane_load(role_id, metrics, findings)
+            overloaded, badge = _lane_load(role_id, metrics, findings, analysis)
         lanes.append(Lane(role_id, label, overloaded=overloaded, badge=badge))
 
     by_step: dict[str, list[Finding]] = {}
@@ -107,7 +107,7 @@ def diagram_for(entry: ProcessEntry, workspace: Workspace,
                 loop_back=(step.id, transition.to) in loop_backs))
 
     return Diagram(id=process.id, title=process.label, lanes=lanes, nodes=nodes, edges=edges,
-                   subtitle=_subtitle(entry, metrics), direction=flow,
+                   subtitle=_subtitle(entry, metrics, analysis), direction=flow,
                    highlight=highlight,
                    meta={k: v for k, v in (("file", entry.file), ("owner", process.owner),
                                            ("version", process.version)) if v})
@@ -186,10 +186,14 @@ def _edge_label(when: str | None, probability: float | None) -> str:
     return when or share
 
 
-def _lane_load(role_id: str, metrics: ProcessMetrics, findings: list[Finding]
-               ) -> tuple[bool, str]:
-    utilization = metrics.utilization.get(role_id)
-    flagged = any(f.rule == "role-overload" and f.role == role_id for f in findings)
+def _lane_load(role_id: str, metrics: ProcessMetrics, findings: list[Finding],
+               analysis: ProcessAnalysis | None = None) -> tuple[bool, str]:
+    # the organisation-wide figure (every process of the invocation), as role-overload
+    # judges it; the process's own share when no audit computed it
+    utilization = analysis.role_utilization.get(role_id) if analysis is not None \
+        and analysis.role_utilization else metrics.utilization.get(role_id)
+    flagged = any(f.rule == "role-overload" and f.role == role_id for f in findings) or (
+        utilization is not None and utilization >= _UTILIZATION_WARNING)
     if utilization is None:
         return False, ""
     if flagged or (utilization >= _UTILIZATION_WARNING and not findings):
@@ -226,10 +230,18 @@ def _badge_text(step_id: str, finding: Finding, metrics: ProcessMetrics | None) 
     return _BADGES.get(rule, "")
 
 
-def _subtitle(entry: ProcessEntry, metrics: ProcessMetrics | None) -> str:
+def _subtitle(entry: ProcessEntry, metrics: ProcessMetrics | None,
+              analysis: ProcessAnalysis | None = None) -> str:
     parts = []
     if entry.process.sla is not None:
-        parts.append(f"SLA {format_hours(entry.process.sla)}")
+        verdict = ""
+        if analysis is not None and analysis.metrics is not None:
+            # rules.md within_sla: never "met" while a role it uses is overloaded
+            verdict = " met" if analysis.within_sla else " not met"
+            if analysis.within_sla is not True and analysis.role_utilization and any(
+                    u >= 1 - 1e-12 for u in analysis.role_utilization.values()):
+                verdict += " (a role is overloaded)"
+        parts.append(f"SLA {format_hours(entry.process.sla)}{verdict}")
     if metrics is not None:
         parts.append(f"expected lead time {format_hours(metrics.expected_lead_time_hours)}")
         parts.append(f"worst {format_hours(metrics.worst_lead_time_hours)}")

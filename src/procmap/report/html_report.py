@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from procmap import __version__
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
+from procmap.i18n import _
+from procmap.report.audit_data import money, process_roles, role_rows, sla_view
 from procmap.report.markdown import cost_text
 
 if TYPE_CHECKING:
@@ -83,12 +85,12 @@ def render(result: AuditResult, diagrams: Mapping[str, str] | None = None,
         f'<span class="info">{counts["info"]} info</span> · procmap {_e(__version__)}</p>',
     ]
     parts.append(_summary(result))
+    parts.append(_organisation(result))
     if result.findings:
-        parts.append("<h2>Findings, costliest first</h2>")
-        parts.append(_findings(by_cost(result.findings), with_process=True))
+        parts.append(f"<h2>{_e(_('Findings, costliest first'))}</h2>")
+        parts.append(_findings(by_cost(result.findings), result, with_process=True))
     for analysis in result.processes:
-        parts.append(_process(analysis, result.audit_findings.get(analysis.id, []),
-                              diagrams.get(analysis.id)))
+        parts.append(_process(analysis, result, diagrams.get(analysis.id)))
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
@@ -109,16 +111,58 @@ def _summary(result: AuditResult) -> str:
             f"<tr><td>{name}</td>"
             f'<td class="n">{_h(metrics.expected_lead_time_hours)} / '
             f"{_h(metrics.worst_lead_time_hours)}</td>"
-            f'<td class="n">{_sla(analysis)}</td>'
+            f"<td>{_sla(analysis, result)}</td>"
             f'<td class="n">{wording.percent(metrics.flow_efficiency)}</td>'
             f'<td class="n">{_h(metrics.effort_hours)}</td>'
+            f'<td class="n">{_e(money(result, analysis.cost_per_case))}</td>'
             f'<td class="n">{wording.number(metrics.handoffs)}</td>'
             f'<td class="n">{wording.number(metrics.approvals)}</td>'
             f"<td>{_counts(found)}</td></tr>")
-    return ("<table><thead><tr><th>process</th><th>lead time (expected / worst)</th>"
-            "<th>SLA</th><th>flow efficiency</th><th>effort per case</th><th>handoffs</th>"
-            "<th>approvals</th><th>findings</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+    return _head("process", "lead time (expected / worst)", "SLA", "flow efficiency",
+                 "effort per case", "cost per case", "handoffs", "approvals",
+                 "findings") + "".join(rows) + "</tbody></table>"
+
+
+def _head(*labels: str) -> str:
+    return "<table><thead><tr>" + "".join(f"<th>{_e(_(label))}</th>" for label in labels) \
+        + "</tr></thead><tbody>"
+
+
+def _bar(utilization: float | None, level: str) -> str:
+    if utilization is None:
+        return ""
+    return (f'<span class="bar {level}"><span style="width:'
+            f'{min(100.0, utilization * 100):.1f}%"></span></span> '
+            f"{wording.percent(utilization)}")
+
+
+def _role(role_id: str, name: str) -> str:
+    return f"<code>{_e(role_id)}</code>" if name == role_id else \
+        f"{_e(name)} (<code>{_e(role_id)}</code>)"
+
+
+def _organisation(result: AuditResult) -> str:
+    """Roles across processes, from `procmap.report.audit_data.role_rows`."""
+    rows = []
+    for row in role_rows(result):
+        if row.utilization is None:
+            continue
+        shares = ", ".join(f"{_e(name)} {wording.percent(share)}"
+                           for name, share in row.processes)
+        cost = "" if row.cost is None else _e(money(result, row.cost) + "/h")
+        rows.append(f"<tr><td>{_role(row.id, row.name)}</td>"
+                    f"<td>{_bar(row.utilization, row.level)}</td>"
+                    f'<td class="n">{wording.number(row.load_hours_per_day or 0.0, 1)}h/d / '
+                    f"{wording.number(row.capacity_hours_per_day, 1)}h/d</td>"
+                    f'<td class="n">{_e(row.queue_text)}</td><td class="n">{cost}</td>'
+                    f"<td>{shares}</td></tr>")
+    if not rows:
+        return ""
+    note = _("Utilization summed over every process with demand; the queue is the mean "
+             "wait for a free person (Erlang C).")
+    return (f"<h2>{_e(_('Roles across processes'))}</h2><p class=\"muted\">{_e(note)}</p>"
+            + _head("role", "utilization", "load / capacity", "queue", "cost",
+                    "processes (share)") + "".join(rows) + "</tbody></table>")
 
 
 def _label(analysis: ProcessAnalysis) -> str:
@@ -139,17 +183,14 @@ def _counts(findings: Sequence[Finding]) -> str:
     return " · ".join(parts) if parts else '<span class="ok">none</span>'
 
 
-def _sla(analysis: ProcessAnalysis) -> str:
-    sla = analysis.entry.process.sla
-    metrics = analysis.metrics
-    if sla is None:
-        return '<span class="muted">none</span>'
-    if metrics is not None and metrics.worst_lead_time_hours > sla + 1e-9:
-        return f'<span class="error">{_h(sla)} ✗</span>'
-    return f'<span class="ok">{_h(sla)} ✓</span>'
+def _sla(analysis: ProcessAnalysis, result: AuditResult) -> str:
+    view = sla_view(analysis, result)
+    style = {True: "ok", False: "error", None: "muted"}[view.within]
+    return f'<span class="{style}">{_e(view.text)} {view.mark}</span>'
 
 
-def _findings(findings: Sequence[Finding], *, with_process: bool) -> str:
+def _findings(findings: Sequence[Finding], result: AuditResult, *, with_process: bool
+              ) -> str:
     if not findings:
         return '<p class="ok">No findings.</p>'
     head = "<th>process</th>" if with_process else ""
@@ -161,7 +202,7 @@ def _findings(findings: Sequence[Finding], *, with_process: bool) -> str:
             where += f" · <code>{_e(finding.step)}</code>"
         elif finding.role:
             where += f" · role <code>{_e(finding.role)}</code>"
-        cost = _e(cost_text(finding))
+        cost = _e(cost_text(finding, result.currency))
         process = f"<td>{_e(finding.process or '')}</td>" if with_process else ""
         rows.append(f'<tr><td class="sev {label}">{label}</td><td><code>{_e(finding.rule)}'
                     f"</code></td>{process}<td>{where}</td><td class=\"n\">{cost}</td>"
@@ -171,9 +212,10 @@ def _findings(findings: Sequence[Finding], *, with_process: bool) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: str | None) -> str:
+def _process(analysis: ProcessAnalysis, result: AuditResult, svg: str | None) -> str:
     from procmap.analysis.audit import by_cost
 
+    findings = result.audit_findings.get(analysis.id, [])
     process = analysis.entry.process
     parts = [f'<section id="{_anchor(analysis.id)}">',
              f"<h2>{_e(_label(analysis))}</h2>",
@@ -185,35 +227,24 @@ def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: str | None
         return "\n".join(parts)
     cards = [("expected lead time", _h(metrics.expected_lead_time_hours)),
              ("worst lead time", _h(metrics.worst_lead_time_hours)),
-             ("SLA", _sla(analysis)),
+             ("SLA", _sla(analysis, result)),
              ("flow efficiency", wording.percent(metrics.flow_efficiency)),
              ("effort per case", _h(metrics.effort_hours)),
              ("handoffs per case", wording.number(metrics.handoffs)),
              ("approvals per case", wording.number(metrics.approvals))]
+    if analysis.cost_per_case is not None:
+        cards.append(("cost per case", _e(money(result, analysis.cost_per_case))))
     parts.append('<div class="cards">' + "".join(
-        f'<div class="card"><span class="muted">{label}</span><b>{value}</b></div>'
+        f'<div class="card"><span class="muted">{_e(_(label))}</span><b>{value}</b></div>'
         for label, value in cards) + "</div>")
     if svg:
         parts.append(f'<div class="diagram">{_inline_svg(svg, analysis.id)}</div>')
-    parts.append("<h3>Findings</h3>")
-    parts.append(_findings(by_cost(findings), with_process=False))
+    parts.append(f"<h3>{_e(_('Findings'))}</h3>")
+    parts.append(_findings(by_cost(findings), result, with_process=False))
     parts.append(f'<h3>Critical path ({_h(metrics.worst_lead_time_hours)})</h3>'
                  f'<p class="path">{" → ".join(_e(s) for s in metrics.critical_path)}</p>')
     if metrics.effort_by_role:
-        rows = []
-        for role, hours in metrics.effort_by_role.items():
-            utilization = metrics.utilization.get(role)
-            bar = ""
-            if utilization is not None:
-                level = "over" if utilization >= 1 else "high" if utilization >= 0.85 else ""
-                bar = (f'<span class="bar {level}"><span style="width:'
-                       f'{min(100.0, utilization * 100):.1f}%"></span></span> '
-                       f"{wording.percent(utilization)}")
-            rows.append(f"<tr><td><code>{_e(role)}</code></td><td class=\"n\">{_h(hours)}"
-                        f"</td><td>{bar}</td></tr>")
-        parts.append("<h3>Roles</h3><table><thead><tr><th>role</th><th>effort per case</th>"
-                     "<th>utilization</th></tr></thead><tbody>" + "".join(rows)
-                     + "</tbody></table>")
+        parts.append(f"<h3>{_e(_('Roles'))}</h3>" + _process_roles(analysis, result))
     rows = []
     lead_time = metrics.expected_lead_time_hours
     for step in process.steps:
@@ -232,6 +263,23 @@ def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: str | None
                  + "".join(rows) + "</tbody></table></details>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _process_roles(analysis: ProcessAnalysis, result: AuditResult) -> str:
+    rows = []
+    for row in process_roles(analysis, result):
+        level = "over" if row.overloaded else "high" if (row.utilization or 0) >= 0.85 else ""
+        here = "" if row.utilization_here is None else wording.percent(row.utilization_here)
+        typed = "" if row.typed_wait_hours is None else _h(row.typed_wait_hours)
+        queue = "" if row.utilization is None else _e(wording.queue(row.queue_wait_hours))
+        rows.append(f"<tr><td>{_role(row.id, row.name)}</td>"
+                    f'<td class="n">{_h(row.effort_hours)}</td>'
+                    f'<td class="n">{_e(money(result, row.cost_per_case))}</td>'
+                    f'<td class="n">{here}</td><td>{_bar(row.utilization, level)}</td>'
+                    f'<td class="n">{typed}</td><td class="n">{queue}</td></tr>')
+    return _head("role", "effort per case", "cost per case", "utilization here",
+                 "utilization overall", "typed wait", "queue from load") + "".join(rows) \
+        + "</tbody></table>"
 
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
+from procmap.i18n import _
 from procmap.text.escape import markdown as escape
 from procmap.text.escape import markdown_code as code
 from procmap.text.escape import markdown_html
@@ -55,19 +56,12 @@ def _title(analysis: ProcessAnalysis) -> str:
     return code(process.id)
 
 
-def _sla(analysis: ProcessAnalysis) -> str:
-    metrics = analysis.metrics
-    sla = analysis.entry.process.sla
-    if sla is None:
-        return "none"
-    if metrics is None:
-        return wording.hours(sla)
-    if metrics.worst_lead_time_hours > sla + 1e-9:
-        mark = "❌ worst case over" if metrics.expected_lead_time_hours <= sla + 1e-9 \
-            else "❌ over"
-    else:
-        mark = "✅"
-    return f"{wording.hours(sla)} {mark}"
+def _sla(analysis: ProcessAnalysis, result: AuditResult) -> str:
+    from procmap.report.audit_data import sla_view
+
+    view = sla_view(analysis, result)
+    mark = {True: "✅ ", False: "❌ ", None: ""}[view.within]
+    return mark + escape(view.text)
 
 
 def cost_text(finding: Finding, currency: str | None = None) -> str:
@@ -87,7 +81,9 @@ def _location(finding: Finding) -> str:
 
 
 def render(result: AuditResult) -> str:
-    lines: list[str] = ["## procmap audit", ""]
+    from procmap.report.audit_data import money
+
+    lines: list[str] = [_("## procmap audit"), ""]
     analysed = result.analysed
     lines.append(f"**{_counts(result.findings)}** · {result.files} "
                  f"file{'s' if result.files != 1 else ''} · {len(analysed)} of "
@@ -107,36 +103,69 @@ def render(result: AuditResult) -> str:
                 _title(analysis),
                 f"{wording.hours(metrics.expected_lead_time_hours)} / "
                 f"{wording.hours(metrics.worst_lead_time_hours)}",
-                _sla(analysis),
+                _sla(analysis, result),
                 wording.percent(metrics.flow_efficiency),
                 wording.hours(metrics.effort_hours),
+                escape(money(result, analysis.cost_per_case)),
                 wording.number(metrics.handoffs),
                 wording.number(metrics.approvals),
                 _counts(found),
             ])
-        lines += _table(["process", "lead time (expected / worst)", "SLA", "flow efficiency",
-                         "effort per case", "handoffs", "approvals", "findings"], rows,
-                        "lllrrrrl")
+        lines += _table([_("process"), _("lead time (expected / worst)"), _("SLA"),
+                         _("flow efficiency"), _("effort per case"), _("cost per case"),
+                         _("handoffs"), _("approvals"), _("findings")], rows, "lllrrrrrl")
         lines.append("")
+    lines += _organisation(result)
     from procmap.analysis.audit import by_cost
 
     if result.findings:
-        lines += ["### Findings, costliest first", ""]
+        lines += [_("### Findings, costliest first"), ""]
         ordered = by_cost(result.findings)
         rows = [[_ICONS[f.severity], code(f.rule), escape(f.process or ""), _location(f),
-                 cost_text(f), escape(f.message)] for f in ordered[:MAX_FINDING_ROWS]]
-        lines += _table(["severity", "rule", "process", "where", "cost", "message"],
-                        rows, "llllrl")
+                 escape(cost_text(f, result.currency)), escape(f.message)]
+                for f in ordered[:MAX_FINDING_ROWS]]
+        lines += _table([_("severity"), _("rule"), _("process"), _("where"), _("cost"),
+                         _("message")], rows, "llllrl")
         lines.append("")
         if len(ordered) > MAX_FINDING_ROWS:
             lines += [f"… and {len(ordered) - MAX_FINDING_ROWS} more findings, smaller ones: "
                       "see `procmap audit --format html` or `--format json`.", ""]
     for analysis in analysed:
-        lines += _details(analysis)
+        lines += _details(analysis, result)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _details(analysis: ProcessAnalysis) -> list[str]:
+def _organisation(result: AuditResult) -> list[str]:
+    """The roles across processes: utilization summed over every process with demand."""
+    from procmap.report.audit_data import money, role_rows
+
+    rows = []
+    for row in role_rows(result):
+        if row.utilization is None:
+            continue
+        mark = "🔴 " if row.level == "over" else "🟠 " if row.level == "high" else ""
+        rows.append([_role(row.id, row.name), f"{mark}{wording.percent(row.utilization)} "
+                     f"{_bar(row.utilization)}",
+                     f"{wording.number(row.load_hours_per_day or 0.0, 1)}h/d / "
+                     f"{wording.number(row.capacity_hours_per_day, 1)}h/d",
+                     escape(row.queue_text),
+                     escape(money(result, row.cost) + "/h" if row.cost is not None else ""),
+                     ", ".join(f"{escape(name)} {wording.percent(share)}"
+                               for name, share in row.processes)])
+    if not rows:
+        return []
+    return [_("### Roles across processes"), "",
+            _("Utilization summed over every process with `demand`; the queue is the mean "
+              "wait for a free person (Erlang C)."), "",
+            *_table([_("role"), _("utilization"), _("load / capacity"), _("queue"),
+                     _("cost"), _("processes (share)")], rows, "lrrrrl"), ""]
+
+
+def _role(role_id: str, name: str) -> str:
+    return code(role_id) if name == role_id else f"{escape(name)} ({code(role_id)})"
+
+
+def _details(analysis: ProcessAnalysis, result: AuditResult) -> list[str]:
     metrics = analysis.metrics
     assert metrics is not None
     process = analysis.entry.process
@@ -149,14 +178,7 @@ def _details(analysis: ProcessAnalysis) -> list[str]:
                  f"({wording.hours(metrics.worst_lead_time_hours)}): " + " → ".join(path) + ".")
     lines.append("")
     if metrics.effort_by_role:
-        rows = []
-        for role, hours in metrics.effort_by_role.items():
-            utilization = metrics.utilization.get(role)
-            rows.append([code(role), wording.hours(hours),
-                         "" if utilization is None else
-                         f"{wording.percent(utilization)} {_bar(utilization)}"])
-        lines += _table(["role", "effort per case", "utilization"], rows, "lrl")
-        lines.append("")
+        lines += _process_roles(analysis, result)
     rows = []
     lead_time = metrics.expected_lead_time_hours
     steps = [s for s in process.step_index.values() if s.id in metrics.visits]
@@ -178,11 +200,29 @@ def _details(analysis: ProcessAnalysis) -> list[str]:
     return lines
 
 
+def _process_roles(analysis: ProcessAnalysis, result: AuditResult) -> list[str]:
+    from procmap.report.audit_data import money, process_roles
+
+    rows = []
+    for row in process_roles(analysis, result):
+        here = "" if row.utilization_here is None else wording.percent(row.utilization_here)
+        overall = "" if row.utilization is None else \
+            f"{wording.percent(row.utilization)} {_bar(row.utilization)}"
+        typed = "" if row.typed_wait_hours is None else wording.hours(row.typed_wait_hours)
+        queue = "" if row.utilization is None else escape(wording.queue(row.queue_wait_hours))
+        rows.append([_role(row.id, row.name), wording.hours(row.effort_hours),
+                     escape(money(result, row.cost_per_case)), here, overall, typed, queue])
+    return [*_table([_("role"), _("effort per case"), _("cost per case"),
+                     _("utilization here"), _("utilization overall"), _("typed wait"),
+                     _("queue from load")], rows, "lrrrlrr"), ""]
+
+
 def _summary_text(analysis: ProcessAnalysis) -> str:
     # inside <summary>: HTML, not Markdown; escape for HTML only
     process = analysis.entry.process
     name = markdown_html(process.name or process.id)
-    return f"{name} ({markdown_html(process.id)}): roles, critical path and visits"
+    return _("{name} ({id}): roles, critical path and visits").format(
+        name=name, id=markdown_html(process.id))
 
 
 def _bar(share: float, width: int = 10) -> str:

@@ -104,7 +104,8 @@ def audit_json(result: AuditResult, **_: Any) -> str:
     from procmap.report.json_report import document
 
     return json_text(document(result.findings, result.files,
-                              processes=result.process_json()))
+                              processes=result.process_json(), roles=result.roles_json(),
+                              currency=result.currency))
 
 
 def audit_markdown(result: AuditResult, **_: Any) -> str:
