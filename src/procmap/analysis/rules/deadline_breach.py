@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule
 
 RULE = Rule("deadline-breach", Severity.ERROR,
@@ -42,9 +43,14 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                 continue
             path = metrics.longest_path_to(step.id)
             slowest = max(path, key=lambda s: metrics.step_time.get(s, 0.0))
-            yield ctx.at_step(RULE, analysis.entry, step.id, (
-                f"'{step.id}' is done {wording.hours(longest)} after the case starts on the "
-                f"longest path ({wording.path(path)}), {wording.hours(longest - step.deadline)}"
-                f" past its deadline of {wording.hours(step.deadline)}; shorten '{slowest}' "
-                f"({wording.hours(metrics.step_time[slowest])}) or move the deadline"),
+            entry = analysis.entry
+            yield ctx.at_step(RULE, entry, step.id, _(
+                "{step} is done {longest} after the case starts on the longest path "
+                "({path}), {over} past its deadline of {deadline}; shorten {slowest} "
+                "({slowest_time}) or move the deadline").format(
+                    step=wording.name(step.label), longest=wording.hours(longest),
+                    path=wording.path(path), over=wording.hours(longest - step.deadline),
+                    deadline=wording.hours(step.deadline),
+                    slowest=wording.name(ctx.step_label(entry, slowest)),
+                    slowest_time=wording.hours(metrics.step_time[slowest])),
                 "deadline", cost=longest - step.deadline)

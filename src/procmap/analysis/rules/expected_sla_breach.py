@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule
 
 RULE = Rule("expected-sla-breach", Severity.WARNING,
@@ -39,9 +40,12 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         if sla is None or expected <= sla + 1e-9:
             continue
         step, hours = max(metrics.expected_hours.items(), key=lambda item: item[1])
-        yield ctx.at_process(RULE, analysis.entry, (
-            f"cases take {wording.hours(expected)} on average against the SLA of "
-            f"{wording.hours(sla)}, {wording.hours(expected - sla)} over; cut the biggest "
-            f"share first, '{step}' ({wording.hours(hours)} per case, "
-            f"{wording.percent(hours / expected)} of the lead time)"),
+        yield ctx.at_process(RULE, analysis.entry, _(
+            "cases take {expected} on average against the SLA of {sla}, {over} over; cut "
+            "the biggest share first, {step} ({hours} per case, {share} of the lead "
+            "time)").format(
+                expected=wording.hours(expected), sla=wording.hours(sla),
+                over=wording.hours(expected - sla),
+                step=wording.name(ctx.step_label(analysis.entry, step)),
+                hours=wording.hours(hours), share=wording.percent(hours / expected)),
             "sla", cost=expected - sla)

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule
 
 RULE = Rule("no-sla", Severity.INFO, "a process without sla", phase="audit")
@@ -40,8 +41,11 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         worst = metrics.worst_lead_time_hours
         suggestion = f"{max(1, math.ceil(worst / 24 - 1e-9))}d" if worst > 8 else \
             f"{max(1, math.ceil(worst - 1e-9))}h"
-        yield ctx.at_process(RULE, analysis.entry, (
-            f"'{analysis.id}' has no `sla`: cases take "
-            f"{wording.hours(metrics.expected_lead_time_hours)} on average and up to "
-            f"{wording.hours(worst)} with no target to hold them to; add `sla: {suggestion}` "
-            "(or what you promise customers)"), "id", cost=metrics.expected_lead_time_hours)
+        # adding a target saves no lead time by itself: cost_hours 0
+        yield ctx.at_process(RULE, analysis.entry, _(
+            "{process} has no `sla`: cases take {expected} on average and up to {worst} "
+            "with no target to hold them to; add `sla: {suggestion}` (or what you promise "
+            "customers)").format(
+                process=wording.name(ctx.process_label(analysis.entry)),
+                expected=wording.hours(metrics.expected_lead_time_hours),
+                worst=wording.hours(worst), suggestion=suggestion), "id", cost=0.0)

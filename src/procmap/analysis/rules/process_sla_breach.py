@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from procmap.analysis import wording
 from procmap.analysis.audit import AuditContext
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule
 
 RULE = Rule("process-sla-breach", Severity.ERROR,
@@ -43,9 +44,11 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             continue
         path = metrics.critical_path
         longest = max(path, key=lambda s: metrics.step_time.get(s, 0.0))
-        yield ctx.at_process(RULE, analysis.entry, (
-            f"the worst case takes {wording.hours(worst)} against the SLA of "
-            f"{wording.hours(sla)}, {wording.hours(worst - sla)} over, along "
-            f"{wording.path(path)}; shorten '{longest}' "
-            f"({wording.hours(metrics.step_time[longest])}) or raise the SLA"),
+        yield ctx.at_process(RULE, analysis.entry, _(
+            "the worst case takes {worst} against the SLA of {sla}, {over} over, along "
+            "{path}; shorten {step} ({time}) or raise the SLA").format(
+                worst=wording.hours(worst), sla=wording.hours(sla),
+                over=wording.hours(worst - sla), path=wording.path(path),
+                step=wording.name(ctx.step_label(analysis.entry, longest)),
+                time=wording.hours(metrics.step_time[longest])),
             "sla", cost=worst - sla)
