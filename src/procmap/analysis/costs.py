@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding]:
     """`findings` with `cost_hours` and `cost_money` set for those that name a cause."""
     analyses = {a.id: a for a, _ in ctx.analysed}
-    groups: dict[tuple[str, str | None, str | None], list[int]] = {}
+    groups: dict[tuple[str, str | None], list[int]] = {}
     for n, finding in enumerate(findings):
         if finding.cause is not None and finding.process in analyses:
-            groups.setdefault((finding.process, finding.step, finding.role), []).append(n)
+            groups.setdefault((finding.process, finding.step), []).append(n)
     result = list(findings)
     costs = {role: load.cost for role, load in ctx.roles.items()}
-    for (process, _step, _role), members in groups.items():
+    for (process, _step), members in groups.items():
         analysis = analyses[process]
         priced = analysis.cost_per_case is not None
         alone = {n: ctx.saving(analysis, findings[n].cause or ()) for n in members}
