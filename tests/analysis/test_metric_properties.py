@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from procmap.analysis.metrics import ProcessMetrics, analyse_process
@@ -180,3 +180,74 @@ def test_any_graph_is_analysed_or_reported_never_crashes(steps: list[dict[str, A
                    metrics.worst_lead_time_hours, metrics.handoffs, *metrics.visits.values()]
         assert all(n >= 0 and n == n and n != float("inf") for n in numbers)
         assert 0 <= metrics.flow_efficiency <= 1
+
+
+# -- costs of findings: the lead time with the cause minus without it (rules.md) ----------
+
+def _without(steps: list[dict[str, Any]], cause: frozenset[tuple[str, str, int]]
+              ) -> list[dict[str, Any]]:
+    """The process with a finding's cause removed, edited as data (independently of
+    `procmap.analysis.whatif`)."""
+    edited = [dict(step) for step in steps]
+    by_id = {step["id"]: step for step in edited}
+    for kind, step_id, index in cause:
+        step = by_id[step_id]
+        if kind == "wait":
+            step["wait"] = "0m"
+        elif kind == "work":
+            step["duration"] = "0m"
+        elif kind == "loop":
+            transitions = [t if isinstance(t, dict) else {"to": t} for t in _next(step)]
+            kept = [dict(t) for n, t in enumerate(transitions) if n != index]
+            if all("probability" in t for t in kept):
+                total = sum(t["probability"] for t in kept)
+                for t in kept:
+                    t["probability"] = t["probability"] / total
+            step["next"] = kept
+    return edited
+
+
+def _audit(steps: list[dict[str, Any]]) -> Any:
+    import yaml
+
+    from tests.analysis.audit_helpers import audit_of
+
+    data = {"procmap": 1, "id": "p", "name": "p", "sla": "30d",
+            "roles": [{"id": r, "capacity": 2} for r in ROLES], "steps": steps}
+    return audit_of(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(process_steps())
+def test_a_finding_costs_what_removing_its_cause_saves(steps: list[dict[str, Any]]) -> None:
+    result = _audit(steps)
+    analysis = result.processes[0]
+    assume(analysis.metrics is not None)
+    lead_time = analysis.metrics.expected_lead_time_hours
+    causal = [f for f in result.findings if f.cause is not None]
+    per_step: dict[str | None, list[Any]] = {}
+    for finding in causal:
+        per_step.setdefault(finding.step, []).append(finding)
+    for findings in per_step.values():
+        # several findings on one step never claim more than the process takes
+        assert sum(f.cost_hours for f in findings) <= lead_time + 1e-6
+        if len(findings) != 1:
+            continue
+        finding = findings[0]
+        after = analyse(_without(steps, finding.cause)).expected_lead_time_hours
+        assert finding.cost_hours == pytest.approx(max(0.0, lead_time - after), abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(process_steps())
+def test_removing_any_step_time_saves_at_most_its_expected_hours(
+        steps: list[dict[str, Any]]) -> None:
+    from procmap.analysis import whatif
+
+    result = _audit(steps)
+    analysis = result.processes[0]
+    assume(analysis.metrics is not None)
+    metrics = analysis.metrics
+    for step in steps:
+        saved = whatif.saving(analysis, whatif.time(step["id"])).hours
+        assert 0 <= saved <= metrics.expected_hours[step["id"]] + 1e-6

@@ -211,7 +211,7 @@ def test_ping_pong_advice_never_creates_a_self_approval() -> None:
     ping = _rules(result.findings, "ping-pong-handoff")
     assert len(ping) == 1
     assert "let 'a' do" not in ping[0].message and ping[0].suggestion is None
-    assert "would raise another finding" in ping[0].message
+    assert "another rule would flag it" in ping[0].message
     assert not _rules(result.findings, "self-approval")
 
 

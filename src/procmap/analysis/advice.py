@@ -12,10 +12,12 @@ other rule then fires.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from procmap.analysis.metrics import ProcessAnalysis
     from procmap.analysis.audit import AuditContext
     from procmap.config import Config
     from procmap.findings import Finding
@@ -66,15 +68,24 @@ def apply(workspace: Workspace, suggestion: Suggestion) -> Workspace:
                    project_roles=role_entries(workspace.project_roles))
 
 
-def audit_findings(workspace: Workspace, config: Config,
-                   selected: set[str] | None = None) -> list[Finding]:
-    """The audit rules' findings on `workspace`, without advice checks (for comparing)."""
+#: fields whose change leaves every step's time, and so every what-if saving, unchanged
+_TIMELESS = frozenset({"role", "capacity"})
+
+
+def audit_findings(workspace: Workspace, config: Config, selected: set[str] | None = None,
+                   known: Mapping[str, ProcessAnalysis] | None = None,
+                   changed: str | None = None) -> list[Finding]:
+    """The audit rules' findings on `workspace`, without advice checks (for comparing).
+    `known`: analyses whose what-if savings still hold, except for process `changed`."""
     from procmap.analysis.audit import AuditContext
     from procmap.analysis.metrics import analyse_processes
     from procmap.analysis.rules import audit_rules
     from procmap.pipeline import configure, run_rule
 
     everything = analyse_processes(workspace, workspace.processes)
+    for analysis in everything:  # what-if savings are costly: reuse those still valid
+        if known and analysis.id in known and analysis.id != changed:
+            analysis.savings = known[analysis.id].savings
     processes = [a for a in everything if selected is None or a.id in selected]
     context = AuditContext(workspace, config, processes, [a.entry for a in processes],
                            everything=everything)
@@ -90,6 +101,21 @@ def key(finding: Finding) -> Key:
     return (finding.rule, finding.process, finding.step, finding.role)
 
 
+#: above this many steps in the invocation a suggestion is not checked (each check is a
+#: whole audit) and so not given: the findings give their advice in words only
+CHECK_MAX_STEPS = 400
+
+
+def conflicts(ctx: AuditContext, suggestion: Suggestion, rule: str) -> bool:
+    """True when following `suggestion` would raise a finding of another rule, or when
+    the invocation is too large to check it (then it is not given either)."""
+    if ctx.advising:
+        return False
+    if sum(len(e.process.steps) for e in ctx.workspace.processes) > CHECK_MAX_STEPS:
+        return True
+    return bool(raises(ctx, suggestion, rule))
+
+
 def raises(ctx: AuditContext, suggestion: Suggestion, rule: str) -> list[Finding]:
     """Findings of rules other than `rule` that following `suggestion` would raise."""
     if ctx.advising:
@@ -97,7 +123,11 @@ def raises(ctx: AuditContext, suggestion: Suggestion, rule: str) -> list[Finding
     selected = {a.id for a in ctx.all}
     baseline = ctx.advice_baseline
     if baseline is None:
-        baseline = {key(f) for f in audit_findings(ctx.workspace, ctx.config, selected)}
+        baseline = {key(f) for f in audit_findings(ctx.workspace, ctx.config, selected,
+                                                   {a.id: a for a in ctx.everything})}
         ctx.advice_baseline = baseline
-    after = audit_findings(apply(ctx.workspace, suggestion), ctx.config, selected)
+    known = {a.id: a for a in ctx.everything}
+    timeless = {name for name, _ in suggestion.changes} <= _TIMELESS
+    after = audit_findings(apply(ctx.workspace, suggestion), ctx.config, selected, known,
+                           None if timeless else suggestion.process)
     return [f for f in after if f.rule != rule and key(f) not in baseline]

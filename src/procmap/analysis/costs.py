@@ -5,8 +5,8 @@ finding's `cost_hours` is the expected lead time per case that the changes save,
 `cost_money` the work they save, priced with the roles' `cost` (when every role with work
 in the process has one).
 
-Several findings on one step can share a cause (a long wait is a bottleneck and waiting
-waste at once): counted one after the other, largest first, each finding costs only what
+Several findings on one step can share a cause (a rubber-stamp approval is also a
+bottleneck): counted one after the other, largest first, each finding costs only what
 removing its cause saves beyond the causes already counted, so the findings of one step
 never add up to more than removing all their causes together, which is never more than
 the process takes. A finding alone on its step costs exactly what removing its cause
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from procmap.findings import Finding
 
 
+#: rules that say "this step takes long" whatever the reason: counted after the rules
+#: that name the reason
+_GENERAL = frozenset({"bottleneck-step"})
+
+
 def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding]:
     """`findings` with `cost_hours` and `cost_money` set for those that name a cause."""
     analyses = {a.id: a for a, _ in ctx.analysed}
@@ -42,8 +47,10 @@ def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding
         analysis = analyses[process]
         priced = analysis.cost_per_case is not None
         alone = {n: ctx.saving(analysis, findings[n].cause or ()) for n in members}
-        members.sort(key=lambda n: (-alone[n].hours, -int(findings[n].severity),
-                                    findings[n].sort_key))
+        # largest first; on a tie the specific finding (a redundant approval) before
+        # the general one (the step is a bottleneck), then the more severe
+        members.sort(key=lambda n: (-alone[n].hours, findings[n].rule in _GENERAL,
+                                    -int(findings[n].severity), findings[n].sort_key))
         counted: frozenset[Change] = frozenset()
         before = Saving()
         first = findings[members[0]].rule

@@ -250,7 +250,8 @@ class _Calculator:
                     self.callee_effort[number] = called.effort_by_role
                     self.callee_tasks[number] = called.tasks_by_role
             self.duration.append(duration)
-        self.time = [step.wait + self.duration[n] for n, step in enumerate(graph.steps)]
+        self.waits = [float(step.wait) for step in graph.steps]
+        self.time = [self.waits[n] + self.duration[n] for n in range(len(graph.steps))]
         self.process = process
         self.flow: list[float] = [1.0] * len(graph)  # visits, once known
 
@@ -681,3 +682,51 @@ class _Calculator:
 def _add(total: dict[str, float], part: Mapping[str, float], factor: float) -> None:
     for key, value in part.items():
         total[key] = total.get(key, 0.0) + factor * value
+
+
+def evaluate_changes(analysis: ProcessAnalysis, waits: Mapping[str, float],
+                     durations: Mapping[str, float], dropped: Mapping[str, set[int]],
+                     workspace: Workspace | None = None
+                     ) -> tuple[float, dict[str, float]] | None:
+    """Expected lead time and effort by role of the analysed process with some steps'
+    wait or duration replaced and some transitions removed (what-if analyses,
+    `procmap.analysis.whatif`). The graph is reused (no rebuilding, no networkx): a
+    removed transition only loses its weight, the other transitions of its step share it
+    in proportion, as a new model would. None when the changed model has an endless loop.
+    """
+    from dataclasses import replace
+
+    from procmap.analysis.graph import _flow
+
+    graph = analysis.graph
+    if graph.entry is None:
+        return None
+    if dropped:
+        successors = list(graph.successors)
+        for step_id, indices in dropped.items():
+            node = graph.index[step_id]
+            step = graph.steps[node]
+            kept = [t for n, t in enumerate(step.next) if n not in indices]
+            successors[node] = _flow(step.model_copy(update={"next": kept}), graph.index)[0]
+        predecessors: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
+        for source, targets in enumerate(successors):
+            for target, weight in targets:
+                predecessors[target].append((source, weight))
+        graph = replace(graph, successors=successors, predecessors=predecessors)
+    calculator = _Calculator(graph, workspace, analysis.callees)
+    for step_id, hours in durations.items():
+        node = graph.index[step_id]
+        calculator.duration[node] = hours
+        calculator.callee_effort.pop(node, None)
+        calculator.callee_tasks.pop(node, None)
+    for step_id, hours in waits.items():
+        calculator.waits[graph.index[step_id]] = hours
+    calculator.time = [calculator.waits[n] + calculator.duration[n] for n in range(len(graph))]
+    try:
+        visits = calculator.visits()
+        calculator.flow = visits
+        lead_time = calculator.times_to_finish(calculator.block_times())[graph.entry]
+    except EndlessLoop:
+        return None
+    effort, _tasks = calculator.work_by_role(visits)
+    return lead_time, effort

@@ -105,16 +105,57 @@ class Saving:
         return total
 
 
-def changed_metrics(analysis: ProcessAnalysis, changes: Iterable[Change],
-                    workspace: Workspace | None = None) -> ProcessMetrics | None:
-    """Metrics of the analysed process with `changes`; None when the changed model cannot
-    be analysed (a loop left without an exit)."""
-    from procmap.analysis.metrics import analyse_process
-    from procmap.model import ProcessEntry
+#: processes up to this many steps get exact what-if costs; above, the first-order
+#: estimate (visits x the time removed, a loop's expected repetitions x its body), which
+#: is exact without parallel steps: thousands of what-ifs on a generated 10,000-step
+#: process would take minutes (docs/benchmarks.md)
+EXACT_MAX_STEPS = 400
 
-    entry = ProcessEntry(changed_process(analysis.entry.process, changes),
-                         analysis.entry.doc)
-    return analyse_process(entry, workspace, analysis.callees).metrics
+
+def _evaluate(analysis: ProcessAnalysis, changes: Iterable[Change],
+              workspace: Workspace | None) -> tuple[float, dict[str, float]] | None:
+    from procmap.analysis.metrics import evaluate_changes
+
+    waits: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    dropped: dict[str, set[int]] = {}
+    for kind, step, index in changes:
+        if kind == "wait":
+            waits[step] = 0.0
+        elif kind == "set-wait":
+            waits[step] = index / 3600
+        elif kind == "work":
+            durations[step] = 0.0
+        elif kind == "loop":
+            dropped.setdefault(step, set()).add(index)
+    return evaluate_changes(analysis, waits, durations, dropped, workspace)
+
+
+def _estimate(analysis: ProcessAnalysis, changes: frozenset[Change]) -> Saving:
+    """First-order saving for large processes (see EXACT_MAX_STEPS)."""
+    metrics = analysis.metrics
+    assert metrics is not None
+    steps = analysis.entry.process.step_index
+    hours = 0.0
+    effort: dict[str, float] = {}
+    for kind, step_id, index in changes:
+        visits = metrics.visits.get(step_id, 0.0)
+        step = steps.get(step_id)
+        if step is None:
+            continue
+        if kind == "wait":
+            hours += visits * step.wait
+        elif kind == "set-wait":
+            hours += visits * (step.wait - index / 3600)
+        elif kind == "work":
+            duration = metrics.step_duration.get(step_id, 0.0)
+            hours += visits * duration
+            if step.role is not None:
+                effort[step.role] = effort.get(step.role, 0.0) + visits * step.duration
+        elif kind == "loop":
+            hours += sum(loop.cost_hours for loop in metrics.loops
+                         if loop.source == step_id and loop.transition == index)
+    return Saving(hours, effort)
 
 
 def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
@@ -126,17 +167,22 @@ def saving(analysis: ProcessAnalysis, changes: Iterable[Change],
     if metrics is None or not changes:
         return Saving()
     cache = analysis.savings
-    if changes not in cache:
-        after = changed_metrics(analysis, changes, workspace)
-        if after is None:
-            cache[changes] = Saving()
-        else:
-            effort = {role: hours - after.effort_by_role.get(role, 0.0)
-                      for role, hours in metrics.effort_by_role.items()}
-            # rounded: a difference of two solved systems carries float noise (49.5m
-            # must not print as 49m)
-            hours = round(metrics.expected_lead_time_hours - after.expected_lead_time_hours, 9)
-            cache[changes] = Saving(max(0.0, hours), effort)
+    if changes in cache:
+        return cache[changes]
+    if metrics.steps > EXACT_MAX_STEPS:
+        cache[changes] = _estimate(analysis, changes)
+        return cache[changes]
+    after = _evaluate(analysis, changes, workspace)
+    if after is None:
+        cache[changes] = Saving()
+    else:
+        lead_time, effort_after = after
+        effort = {role: hours - effort_after.get(role, 0.0)
+                  for role, hours in metrics.effort_by_role.items()}
+        # rounded: a difference of two solved systems carries float noise (49.5m
+        # must not print as 49m)
+        hours = round(metrics.expected_lead_time_hours - lead_time, 9)
+        cache[changes] = Saving(max(0.0, hours), effort)
     return cache[changes]
 
 
@@ -144,7 +190,12 @@ def lead_time_change(analysis: ProcessAnalysis, changes: Iterable[Change],
                      workspace: Workspace | None = None) -> float:
     """Hours the expected lead time grows (> 0) or shrinks (< 0) with `changes`."""
     metrics = analysis.metrics
-    after = changed_metrics(analysis, changes, workspace) if metrics is not None else None
-    if metrics is None or after is None:
+    if metrics is None:
         return 0.0
-    return round(after.expected_lead_time_hours - metrics.expected_lead_time_hours, 9)
+    changes = frozenset(changes)
+    if metrics.steps > EXACT_MAX_STEPS:
+        return -_estimate(analysis, changes).hours
+    after = _evaluate(analysis, changes, workspace)
+    if after is None:
+        return 0.0
+    return round(after[0] - metrics.expected_lead_time_hours, 9)

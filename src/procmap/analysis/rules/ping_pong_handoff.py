@@ -26,10 +26,10 @@ Passing:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from procmap.analysis import whatif, wording
-from procmap.analysis.advice import Suggestion, raises
+from procmap.analysis.advice import Suggestion, conflicts
 from procmap.analysis.audit import AuditContext
 from procmap.analysis.graph import ProcessGraph
 from procmap.analysis.metrics import ProcessAnalysis
@@ -60,44 +60,48 @@ class _Neighbours:
     def _boundary(self, node: int) -> bool:
         return self.g.steps[node].kind in _BOUNDARIES
 
-    def before(self, node: int, visits: list[float], seen: frozenset[int] = frozenset()
-               ) -> dict[int, float]:
+    def before(self, node: int, visits: list[float]) -> dict[int, float]:
         """Role-bearing steps a case comes from into `node`: step -> expected arrivals."""
-        if node in self._before:
-            return self._before[node]
+        return self._walk(node, self._before, lambda n: self._arrivals(n, visits))
+
+    def after(self, node: int) -> dict[int, float]:
+        """Role-bearing steps a case goes to from `node`: step -> probability."""
+        return self._walk(node, self._after, self._departures)
+
+    def _walk(self, node: int, memo: dict[int, dict[int, float]],
+              compute: Callable[[int], dict[int, float]]) -> dict[int, float]:
+        if node not in memo:
+            memo[node] = {}  # a loop of transparent steps only: counted once
+            memo[node] = compute(node)
+        return memo[node]
+
+    def _arrivals(self, node: int, visits: list[float]) -> dict[int, float]:
         result: dict[int, float] = {}
         for source, weight in self.g.predecessors[node]:
-            if self._boundary(source) or source in seen:
+            if self._boundary(source):
                 continue
             if self._bearer(source):
                 result[source] = result.get(source, 0.0) + weight * visits[source]
-            else:
-                for step, count in self.before(source, visits, seen | {node}).items():
-                    share = weight / max(self._out_weight(source), 1e-12)
-                    result[step] = result.get(step, 0.0) + count * share
-        if not seen:
-            self._before[node] = result
+                continue
+            share = weight / self._out_weight(source)
+            for step, count in self.before(source, visits).items():
+                result[step] = result.get(step, 0.0) + count * share
+        return result
+
+    def _departures(self, node: int) -> dict[int, float]:
+        result: dict[int, float] = {}
+        for target, weight in self.g.successors[node]:
+            if self._boundary(target):
+                continue
+            if self._bearer(target):
+                result[target] = result.get(target, 0.0) + weight
+                continue
+            for step, share in self.after(target).items():
+                result[step] = result.get(step, 0.0) + weight * share
         return result
 
     def _out_weight(self, node: int) -> float:
         return sum(w for _, w in self.g.successors[node]) or 1.0
-
-    def after(self, node: int, seen: frozenset[int] = frozenset()) -> dict[int, float]:
-        """Role-bearing steps a case goes to from `node`: step -> probability."""
-        if node in self._after:
-            return self._after[node]
-        result: dict[int, float] = {}
-        for target, weight in self.g.successors[node]:
-            if self._boundary(target) or target in seen:
-                continue
-            if self._bearer(target):
-                result[target] = result.get(target, 0.0) + weight
-            else:
-                for step, share in self.after(target, seen | {node}).items():
-                    result[step] = result.get(step, 0.0) + weight * share
-        if not seen:
-            self._after[node] = result
-        return result
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
@@ -132,14 +136,14 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step_id: str, role: s
     first, other = ctx.role_label(role), ctx.role_label(step.role or "")
     suggestion: Suggestion | None = Suggestion((("role", role),), process=analysis.id,
                                                step=step_id)
-    if raises(ctx, suggestion, RULE.id):
+    if conflicts(ctx, suggestion, RULE.id):
         suggestion = None
     if suggestion is not None:
         advice = _("let {first} do {step}, or give {first} what it needs up front").format(
             first=wording.name(first), step=wording.name(step.label))
     else:
-        advice = _("give {first} what it needs up front (moving {step} to {first} would "
-                   "raise another finding)").format(first=wording.name(first),
+        advice = _("give {first} what it needs up front (moving {step} to {first} is not "
+                   "advised: another rule would flag it)").format(first=wording.name(first),
                                                     step=wording.name(step.label))
     return ctx.at_step(RULE, entry, step_id, _(
         "cases go {first} -> {other} -> {first} through {step} ({count} round trips per "

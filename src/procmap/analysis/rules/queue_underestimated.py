@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from procmap.analysis import whatif, wording
-from procmap.analysis.advice import Suggestion, raises
+from procmap.analysis.advice import Suggestion, conflicts
 from procmap.analysis.audit import AuditContext
 from procmap.analysis.metrics import ProcessAnalysis
 from procmap.analysis.organisation import RoleLoad
@@ -81,7 +81,7 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step: Step, load: Rol
     suggestion: Suggestion | None = Suggestion((("wait", round(queue, 4)),),
                                                process=analysis.id, step=step.id)
     assert suggestion is not None
-    if raises(ctx, suggestion, RULE.id):
+    if conflicts(ctx, suggestion, RULE.id):
         suggestion = None
         advice = _("add people to {role} until its queue matches the plan").format(
             role=wording.name(load.name))

@@ -24,7 +24,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.analysis import wording
-from procmap.analysis.advice import Suggestion, raises
+from procmap.analysis.advice import Suggestion, conflicts
 from procmap.analysis.audit import AuditContext
 from procmap.analysis.metrics import ProcessAnalysis
 from procmap.findings import Finding, Severity
@@ -59,7 +59,7 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step: Step, task: Ste
     if boss is not None and boss.reports_to:
         suggestion = Suggestion((("role", boss.reports_to),), process=analysis.id,
                                 step=step.id)
-        if raises(ctx, suggestion, RULE.id):
+        if conflicts(ctx, suggestion, RULE.id):
             suggestion = None  # the boss would raise another finding: name no one
         else:
             other = _(" such as {boss}").format(
