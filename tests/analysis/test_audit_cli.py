@@ -16,13 +16,25 @@ RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 
 def test_json_report_of_the_examples(run_cli: RunCli,
                                      golden: Callable[[str, str], None]) -> None:
-    done = run_cli(["audit", "examples", "--format", "json"], cwd=ROOT)
+    done = run_cli(["audit", "examples", "--format", "json", "--config",
+                    "examples/procmap.toml"], cwd=ROOT)
     assert done.returncode == 1, done.stderr  # the examples have deliberate errors
     golden(done.stdout, "audit/examples.json")
     report = json.loads(done.stdout)
-    assert list(report) == ["version", "files", "findings", "processes", "summary"]
+    assert list(report) == ["version", "files", "findings", "processes", "roles", "currency",
+                            "summary"]
     assert report["version"] == 1 and report["files"] == 5
-    assert report["summary"] == {"error": 2, "warning": 7, "info": 2}
+    assert report["summary"] == {"error": 2, "warning": 5, "info": 2}
+    assert report["currency"] == "CNY"
+    roles = {r["id"]: r for r in report["roles"]}
+    assert roles["cs-agent"]["utilization"] < 0.85  # the shared pool, four processes
+    assert len(roles["cs-agent"]["processes"]) == 4
+    assert roles["tech-support"]["queue_wait_hours"] is None
+    assert all("cost_hours" in f and "cost_money" in f for f in report["findings"]
+               if f["rule"] not in ("role-overload", "deadline-breach"))
+    assert {p["id"]: p["metrics"]["within_sla"] for p in report["processes"]} == {
+        "complaint-handling": False, "crm-admin-assignment": True,
+        "customer-onboarding": True, "refund-approval": True}
     for process in report["processes"]:
         assert set(process) == {"id", "file", "metrics"}
         assert {"steps", "effort_hours", "expected_lead_time_hours", "worst_lead_time_hours",
@@ -30,13 +42,13 @@ def test_json_report_of_the_examples(run_cli: RunCli,
                 "utilization"} <= set(process["metrics"])
     complaint = next(p for p in report["processes"] if p["id"] == "complaint-handling")
     assert complaint["metrics"]["utilization"]["tech-support"] == 1.25
-    assert complaint["metrics"]["expected_lead_time_hours"] == 35.4583
+    assert complaint["metrics"]["expected_lead_time_hours"] == 107.4583  # 3d planned wait
 
 
 def test_markdown_report_of_the_examples(run_cli: RunCli,
                                          golden: Callable[[str, str], None]) -> None:
-    done = run_cli(["audit", "examples", "--format", "markdown", "--fail-on", "never"],
-                   cwd=ROOT)
+    done = run_cli(["audit", "examples", "--format", "markdown", "--fail-on", "never",
+                    "--config", "examples/procmap.toml"], cwd=ROOT)
     assert done.returncode == 0, done.stderr
     golden(done.stdout, "audit/examples.md")
 
@@ -79,7 +91,7 @@ def test_plain_text_lists_summaries_and_findings_by_cost(
     assert lines[0].startswith("complaint-handling (客户投诉处理)")
     findings = [line for line in lines if line.startswith("examples/")]
     assert "error[deadline-breach]" in findings[0]
-    assert lines[-1] == "procmap: 2 errors, 7 warnings, 2 info in 4 of 5 files"
+    assert lines[-1] == "procmap: 2 errors, 5 warnings, 2 info in 4 of 5 files"
     assert "\x1b[" not in done.stdout
 
 

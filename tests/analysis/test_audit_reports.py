@@ -94,8 +94,13 @@ def test_diagram_builder_marks_the_audit_on_the_examples(examples_result: object
     assert lanes["cs-agent"].label == "客服专员"
     assert lanes["tech-support"].overloaded and lanes["tech-support"].badge == "125% utilised"
     nodes = {node.id: node for node in diagram.nodes}
-    assert nodes["tech-diagnosis"].bottleneck and "78% of lead time" in nodes[
-        "tech-diagnosis"].badge
+    # the 3d queue is waiting waste (one finding per cause: no bottleneck-step on it)
+    assert nodes["tech-diagnosis"].bottleneck and nodes["tech-diagnosis"].badge == \
+        "waiting 97%"
+    # the planned 3-day wait before the follow-up call is the bottleneck, not waste
+    assert nodes["follow-up-delay"].badge == "67% of lead time"
+    # tech-support is overloaded: the subtitle never calls the process within its SLA
+    assert "SLA 1w not met (a role is overloaded)" in diagram.subtitle
     assert nodes["propose-solution"].badge == "7h late"
     assert nodes["triage"].details == ("20m", "wait 1h", "SLA 2h", "deadline 1d")
     assert ("visits", "1.25 per case") in nodes["propose-solution"].tooltip

@@ -287,3 +287,38 @@ def test_whatif_leaves_the_original_process_alone() -> None:
     assert saving.hours == pytest.approx(2.5)
     assert saving.effort_by_role == {"cs-agent": pytest.approx(0.5)}
     assert analysis.entry.process.model_dump() == before
+
+
+def test_every_suggestion_on_the_examples_raises_no_other_finding(
+        examples_result: object) -> None:
+    from procmap.analysis import advice
+    from procmap.analysis.audit import AuditResult
+
+    assert isinstance(examples_result, AuditResult)
+    suggested = [f for f in examples_result.findings if f.suggestion is not None]
+    assert {f.rule for f in suggested} >= {"role-overload"}
+    workspace = examples_result.workspace
+    before = {advice.key(f) for f in advice.audit_findings(workspace, Config())}
+    for finding in suggested:
+        changed = advice.apply(workspace, finding.suggestion)
+        after = advice.audit_findings(changed, Config())
+        new = [f for f in after if advice.key(f) not in before and f.rule != finding.rule]
+        assert not new, (finding.rule, finding.suggestion, [f.message for f in new])
+        # and the finding itself goes away
+        assert advice.key(finding) not in {advice.key(f) for f in after}, finding.message
+
+
+def test_following_the_staffing_advice_clears_the_overload_and_shortens_the_queue(
+        examples_result: object) -> None:
+    from procmap.analysis import advice
+    from procmap.analysis.audit import AuditResult
+    from procmap.analysis.organisation import role_loads
+    from procmap.analysis.metrics import analyse_processes
+
+    assert isinstance(examples_result, AuditResult)
+    overload = next(f for f in examples_result.findings if f.rule == "role-overload")
+    changed = advice.apply(examples_result.workspace, overload.suggestion)
+    loads = role_loads(changed, analyse_processes(changed, changed.processes))
+    role = loads[overload.role or ""]
+    assert role.utilization is not None and role.utilization < 0.85
+    assert role.queue_wait_hours is not None  # finite again

@@ -215,8 +215,10 @@ def _badge_text(step_id: str, finding: Finding, metrics: ProcessMetrics | None) 
     if metrics is not None:
         lead_time = metrics.expected_lead_time_hours
         if rule == "bottleneck-step" and lead_time > 0:
-            share = metrics.expected_hours.get(step_id, 0.0) / lead_time
-            return f"{share * 100:.0f}% of lead time"
+            # what removing the step saves (the finding's computed cost), as the audit says
+            hours = finding.cost_hours if finding.cost_hours is not None \
+                else metrics.expected_hours.get(step_id, 0.0)
+            return f"{hours / lead_time * 100:.0f}% of lead time"
         if rule == "waiting-waste":
             time = metrics.step_time.get(step_id, 0.0)
             wait = time - metrics.step_duration.get(step_id, 0.0)
