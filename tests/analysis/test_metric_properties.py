@@ -209,8 +209,7 @@ def _without(steps: list[dict[str, Any]], cause: frozenset[tuple[str, str, int]]
 
 def _audit(steps: list[dict[str, Any]]) -> Any:
     import yaml
-
-    from tests.analysis.audit_helpers import audit_of
+    from audit_helpers import audit_of
 
     data = {"procmap": 1, "id": "p", "name": "p", "sla": "30d",
             "roles": [{"id": r, "capacity": 2} for r in ROLES], "steps": steps}

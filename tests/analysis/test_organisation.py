@@ -4,16 +4,19 @@ planned delays, costs from the model, money, and advice that does not contradict
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from audit_helpers import audit_of, process
 
 from procmap.analysis import whatif
 from procmap.analysis.queueing import erlang_c_wait
 from procmap.config import Config
 from procmap.findings import Finding
-from tests.analysis.audit_helpers import audit_of, process
-from tests.conftest import RunCli
+
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 
 CATALOG = """\
 procmap: 1
@@ -312,8 +315,8 @@ def test_following_the_staffing_advice_clears_the_overload_and_shortens_the_queu
         examples_result: object) -> None:
     from procmap.analysis import advice
     from procmap.analysis.audit import AuditResult
-    from procmap.analysis.organisation import role_loads
     from procmap.analysis.metrics import analyse_processes
+    from procmap.analysis.organisation import role_loads
 
     assert isinstance(examples_result, AuditResult)
     overload = next(f for f in examples_result.findings if f.rule == "role-overload")

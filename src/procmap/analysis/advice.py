@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from procmap.analysis.metrics import ProcessAnalysis
     from procmap.analysis.audit import AuditContext
+    from procmap.analysis.metrics import ProcessAnalysis
     from procmap.config import Config
     from procmap.findings import Finding
     from procmap.model import Workspace

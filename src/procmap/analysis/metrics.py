@@ -699,7 +699,8 @@ def evaluate_changes(analysis: ProcessAnalysis, waits: Mapping[str, float],
     from procmap.analysis.graph import _flow
 
     graph = analysis.graph
-    if graph.entry is None:
+    entry = graph.entry
+    if entry is None:
         return None
     if dropped:
         successors = list(graph.successors)
@@ -725,7 +726,7 @@ def evaluate_changes(analysis: ProcessAnalysis, waits: Mapping[str, float],
     try:
         visits = calculator.visits()
         calculator.flow = visits
-        lead_time = calculator.times_to_finish(calculator.block_times())[graph.entry]
+        lead_time = calculator.times_to_finish(calculator.block_times())[entry]
     except EndlessLoop:
         return None
     effort, _tasks = calculator.work_by_role(visits)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics
+    from procmap.analysis.metrics import ProcessAnalysis
     from procmap.model import Process, Step, Workspace
 
 Change = tuple[str, str, int]

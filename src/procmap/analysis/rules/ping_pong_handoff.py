@@ -134,10 +134,8 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step_id: str, role: s
     cause = {whatif.wait(step_id), *(whatif.wait(t) for t in back)}
     saved = ctx.saving(analysis, cause).hours
     first, other = ctx.role_label(role), ctx.role_label(step.role or "")
-    suggestion: Suggestion | None = Suggestion((("role", role),), process=analysis.id,
-                                               step=step_id)
-    if conflicts(ctx, suggestion, RULE.id):
-        suggestion = None
+    proposed = Suggestion((("role", role),), process=analysis.id, step=step_id)
+    suggestion = None if conflicts(ctx, proposed, RULE.id) else proposed
     if suggestion is not None:
         advice = _("let {first} do {step}, or give {first} what it needs up front").format(
             first=wording.name(first), step=wording.name(step.label))

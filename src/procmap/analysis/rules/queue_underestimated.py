@@ -78,11 +78,9 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step: Step, load: Rol
              queue: float) -> Finding:
     hidden = max(0.0, whatif.lead_time_change(analysis, {whatif.set_wait(step.id, queue)},
                                               ctx.workspace))
-    suggestion: Suggestion | None = Suggestion((("wait", round(queue, 4)),),
-                                               process=analysis.id, step=step.id)
-    assert suggestion is not None
-    if conflicts(ctx, suggestion, RULE.id):
-        suggestion = None
+    proposed = Suggestion((("wait", round(queue, 4)),), process=analysis.id, step=step.id)
+    suggestion = None if conflicts(ctx, proposed, RULE.id) else proposed
+    if suggestion is None:
         advice = _("add people to {role} until its queue matches the plan").format(
             role=wording.name(load.name))
     else:
