@@ -9,6 +9,7 @@ import typer
 from procmap.cli.common import (
     ConfigOption,
     FailOnOption,
+    LangOption,
     OutputOption,
     PathsArgument,
     ProcessOption,
@@ -18,6 +19,7 @@ from procmap.cli.common import (
     resolve,
     show,
     threshold,
+    use_language,
     validated,
 )
 
@@ -36,6 +38,7 @@ def audit(
     diagrams: Annotated[bool, typer.Option(
         "--diagrams/--no-diagrams", help="html: embed swimlane diagrams (needs Graphviz)")
     ] = True,
+    lang: LangOption = None,
 ) -> None:
     """Validate, then analyse every process: lead times, effort, utilization, handoffs,
     and findings (bottlenecks, redundant approvals, SLA risk), costliest first.
@@ -54,6 +57,7 @@ def audit(
     gc.disable()
     chosen = resolve("audit", fmt)
     validation, settings = validated(paths, config)
+    use_language(lang, settings.lang)  # before the rules write their messages
     only = check_processes(validation, process)
     result = run_audit(validation, settings, only=only)
     show(chosen, output, result, diagrams=diagrams)
