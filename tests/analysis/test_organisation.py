@@ -325,3 +325,20 @@ def test_following_the_staffing_advice_clears_the_overload_and_shortens_the_queu
     role = loads[overload.role or ""]
     assert role.utilization is not None and role.utilization < 0.85
     assert role.queue_wait_hours is not None  # finite again
+
+
+def test_hostile_names_stay_on_one_line_and_escaped_in_every_report() -> None:
+    from procmap.report.html_report import render as html
+    from procmap.report.markdown import render as markdown
+
+    hostile = json.dumps('x"<script>|{a}\\\n\u202e客服', ensure_ascii=False)
+    catalog = CATALOG.replace("name: 客服专员", f"name: {hostile}")
+    result = audit_of(catalog, COMPLAINT.replace("name: 客户投诉处理", f"name: {hostile}"),
+                      REFUND)
+    overload = _rules(result.findings, "role-overload")
+    assert overload and "\n" not in overload[0].message
+    page = html(result)
+    assert "<script>" not in page
+    report = markdown(result)
+    assert "<script>" not in report
+    assert all(line.count("|") >= 2 for line in report.splitlines() if line.startswith("| "))
