@@ -119,10 +119,8 @@ class AuditContext(ValidateContext):
     @staticmethod
     def step_label(entry: ProcessEntry, step_id: str) -> str:
         """A step's name for people (its id when it has none)."""
-        for step in entry.process.steps:
-            if step.id == step_id:
-                return step.label
-        return step_id
+        step = entry.process.step_index.get(step_id)
+        return step.label if step is not None else step_id
 
     @staticmethod
     def process_label(entry: ProcessEntry) -> str:
