@@ -342,3 +342,20 @@ def test_hostile_names_stay_on_one_line_and_escaped_in_every_report() -> None:
     report = markdown(result)
     assert "<script>" not in report
     assert all(line.count("|") >= 2 for line in report.splitlines() if line.startswith("| "))
+
+
+def test_median_p90_durations_count_with_their_lognormal_mean() -> None:
+    import math
+
+    text = process("""
+        - {id: s, kind: start, next: work}
+        - {id: work, role: a, duration: {median: 2h, p90: 6h}, wait: {median: 1h, p90: 1h}, next: e}
+        - {id: e, kind: end}
+    """, header="sla: 1d\n")
+    result = audit_of(text)
+    metrics = result.processes[0].metrics
+    assert metrics is not None
+    sigma = math.log(3) / 1.2815515655446004
+    mean = 2 * math.exp(sigma * sigma / 2)
+    assert metrics.effort_hours == pytest.approx(mean)
+    assert metrics.expected_lead_time_hours == pytest.approx(mean + 1.0)
