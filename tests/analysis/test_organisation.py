@@ -359,3 +359,16 @@ def test_median_p90_durations_count_with_their_lognormal_mean() -> None:
     mean = 2 * math.exp(sigma * sigma / 2)
     assert metrics.effort_hours == pytest.approx(mean)
     assert metrics.expected_lead_time_hours == pytest.approx(mean + 1.0)
+
+
+def test_selecting_one_process_still_counts_the_whole_organisation() -> None:
+    from audit_helpers import validation_of
+
+    from procmap.analysis.audit import run_audit
+
+    result = run_audit(validation_of(CATALOG, COMPLAINT, REFUND), Config(), only={"refund"})
+    assert [p.id for p in result.processes] == ["refund"]
+    overload = _rules(result.findings, "role-overload")
+    assert len(overload) == 1 and overload[0].process == "refund"
+    assert "'客户投诉处理' 75%, '退款审批' 60%" in overload[0].message
+    assert result.processes[0].within_sla is False
