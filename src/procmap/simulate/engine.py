@@ -330,7 +330,7 @@ class Engine:
     def _start(self, case: Case, number: int, since: float, time: float, index: int,
                person: int, work: float) -> None:
         pool = self.model.pools[index]
-        occupied = work / pool.speed
+        occupied = work / pool.speed if self.contention else work
         finish = pool.work.add(time, occupied) if pool.work is not None else time + occupied
         stats = self.stats.pools[index]
         stats.busy += occupied

@@ -106,11 +106,16 @@ def _called(processes: dict[str, Any], selected: set[str]) -> list[Any]:
 
 def run_scenario(name: str, processes: dict[str, Any], roles: dict[str, Any],
                  selected: set[str], options: Options,
-                 progress: Callable[[int], None] | None = None
+                 progress: Callable[[int], None] | None = None,
+                 skipped: dict[str, str] | None = None
                  ) -> tuple[ScenarioResult, list[Any] | None]:
     model = compile_model(_called(processes, selected), roles, selected,
                           options.typed_waits)
     if not any(p.selected and p.demand_per_hour > 0 for p in model.processes):
+        if skipped:
+            raise NothingToSimulate(_("nothing to simulate: {processes} not simulated "
+                                      "(fix the validation errors first)").format(
+                                          processes=", ".join(sorted(skipped)[:10])))
         raise NothingToSimulate(_("no process to simulate has a `demand` (e.g. demand: "
                                   "40/d): simulate needs to know how many cases arrive"))
     runs: list[RunStats] = []
@@ -134,7 +139,8 @@ def simulate(validation: Validation, config: Config, options: Options, *,
     processes, roles, selected, skipped = selection(validation, only)
     processes, roles = apply(changes or [], processes, roles)
     selected = {p for p in selected if p in processes}
-    base, log = run_scenario(_("as modelled"), processes, roles, selected, options, progress)
+    base, log = run_scenario(_("as modelled"), processes, roles, selected, options, progress,
+                             skipped)
     results = []
     for scenario in scenarios or []:
         changed = apply(scenario.changes, processes, roles)

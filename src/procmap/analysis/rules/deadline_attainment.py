@@ -7,25 +7,27 @@ below the `sla-attainment` threshold (0.95 by default).
 Failing (a third of the cases wait two days before the milestone):
 
     demand: 10/d
+    roles: [{id: clerk}]
     steps:
       - {id: received, kind: start, next: route}
       - {id: route, kind: decision, next: [{to: quick, probability: 0.6},
                                            {to: slow, probability: 0.4}]}
-      - {id: quick, kind: wait, duration: 1h, next: answer}
-      - {id: slow, kind: wait, duration: 2d, next: answer}
-      - {id: answer, kind: wait, duration: 1h, deadline: 1d, next: done}
+      - {id: quick, kind: wait, role: clerk, duration: 1h, next: answer}
+      - {id: slow, kind: wait, role: clerk, duration: 2d, next: answer}
+      - {id: answer, kind: wait, role: clerk, duration: 1h, deadline: 1d, next: done}
       - {id: done, kind: end}
 
 Passing (the slow path takes 12 hours):
 
     demand: 10/d
+    roles: [{id: clerk}]
     steps:
       - {id: received, kind: start, next: route}
       - {id: route, kind: decision, next: [{to: quick, probability: 0.6},
                                            {to: slow, probability: 0.4}]}
-      - {id: quick, kind: wait, duration: 1h, next: answer}
-      - {id: slow, kind: wait, duration: 12h, next: answer}
-      - {id: answer, kind: wait, duration: 1h, deadline: 1d, next: done}
+      - {id: quick, kind: wait, role: clerk, duration: 1h, next: answer}
+      - {id: slow, kind: wait, role: clerk, duration: 12h, next: answer}
+      - {id: answer, kind: wait, role: clerk, duration: 1h, deadline: 1d, next: done}
       - {id: done, kind: end}
 """
 

@@ -9,24 +9,26 @@ Failing (30% of cases take the 3-day path; the SLA is 2 days):
 
     sla: 2d
     demand: 10/d
+    roles: [{id: clerk}]
     steps:
       - {id: received, kind: start, next: route}
       - {id: route, kind: decision, next: [{to: quick, probability: 0.7},
                                            {to: slow, probability: 0.3}]}
-      - {id: quick, kind: wait, duration: 1h, next: done}
-      - {id: slow, kind: wait, duration: 3d, next: done}
+      - {id: quick, kind: wait, role: clerk, duration: 1h, next: done}
+      - {id: slow, kind: wait, role: clerk, duration: 3d, next: done}
       - {id: done, kind: end}
 
 Passing (the slow path takes a day):
 
     sla: 2d
     demand: 10/d
+    roles: [{id: clerk}]
     steps:
       - {id: received, kind: start, next: route}
       - {id: route, kind: decision, next: [{to: quick, probability: 0.7},
                                            {to: slow, probability: 0.3}]}
-      - {id: quick, kind: wait, duration: 1h, next: done}
-      - {id: slow, kind: wait, duration: 1d, next: done}
+      - {id: quick, kind: wait, role: clerk, duration: 1h, next: done}
+      - {id: slow, kind: wait, role: clerk, duration: 1d, next: done}
       - {id: done, kind: end}
 """
 
