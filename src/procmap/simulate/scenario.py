@@ -135,7 +135,9 @@ def _updated(obj: Any, change: Change) -> Any:
         raise ScenarioError(_("'{path}': no field '{field}' to change (fields: {fields})")
                             .format(path=change.text[:80], field=change.field[:40],
                                     fields=", ".join(fields)))
-    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[info.annotation, *info.metadata])
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata \
+        else info.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
     try:
         value = adapter.validate_python(change.value)
     except ValidationError as exc:
