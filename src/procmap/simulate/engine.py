@@ -126,6 +126,8 @@ class Engine:
                                if n.wait[1] > 0 else None for n in proc.nodes])
             self.choosers.append([random.Random(f"{base}:{n.id}:branch").random
                                   if n.cumulative else None for n in proc.nodes])
+        self.nodes = [p.nodes for p in model.processes]
+        self.pools = model.pools
         self.free: list[list[int]] = [list(range(p.servers - 1, -1, -1)) for p in model.pools]
         self.queue: list[deque[tuple[Case, int, float, float]]] = [
             deque() for _ in model.pools]
@@ -184,7 +186,7 @@ class Engine:
 
     def _enter(self, case: Case, first: int, time: float) -> None:
         """Move a token into `first` and on through steps that take no time."""
-        nodes = self.model.processes[case.proc].nodes
+        nodes = self.nodes[case.proc]
         stack = [first]
         while stack:
             number = stack.pop()
@@ -232,7 +234,7 @@ class Engine:
 
     def _route(self, case: Case, number: int) -> list[int]:
         """Where a token goes after `number`: one chosen way, or every way of a fork."""
-        node = self.model.processes[case.proc].nodes[number]
+        node = self.nodes[case.proc][number]
         targets = node.targets
         if node.cumulative is not None:
             chooser = self.choosers[case.proc][number]
@@ -253,7 +255,7 @@ class Engine:
             done.setdefault(number, time - case.arrival)
 
     def _done_step(self, case: Case, number: int, time: float) -> None:
-        if self.model.processes[case.proc].nodes[number].deadline is not None:
+        if self.nodes[case.proc][number].deadline is not None:
             self._reached(case, number, time)
         targets = self._route(case, number)
         for target in targets:
@@ -288,24 +290,28 @@ class Engine:
     # --- people ------------------------------------------------------------------------
 
     def _request(self, case: Case, number: int, time: float) -> None:
-        node = self.model.processes[case.proc].nodes[number]
-        pool = self.model.pools[node.pool]
+        index = self.nodes[case.proc][number].pool
+        pool = self.pools[index]
         work = self.samplers[case.proc][number]()
         if pool.cost is not None:
             case.cost += work * pool.cost
         if self.arriving:
-            self.stats.pools[node.pool].offered += work
+            self.stats.pools[index].offered += work
         if not self.contention:
-            self._start(case, number, time, time, node.pool, -1, work)
+            self._start(case, number, time, time, index, -1, work)
             return
-        free = self.free[node.pool]
-        queue = self.queue[node.pool]
+        free = self.free[index]
+        queue = self.queue[index]
         if free and not queue:
-            if pool.work is None or pool.work.next_open(time) == time:
-                self._start(case, number, time, time, node.pool, free.pop(), work)
+            if pool.work is None:
+                self._start(case, number, time, time, index, free.pop(), work)
+                return
+            opens = pool.work.next_open(time)
+            if opens == time:
+                self._start(case, number, time, time, index, free.pop(), work)
                 return
             queue.append((case, number, time, work))
-            self._wake(node.pool, pool.work.next_open(time))
+            self._wake(index, opens)
             return
         queue.append((case, number, time, work))
 
@@ -329,7 +335,7 @@ class Engine:
 
     def _start(self, case: Case, number: int, since: float, time: float, index: int,
                person: int, work: float) -> None:
-        pool = self.model.pools[index]
+        pool = self.pools[index]
         occupied = work / pool.speed if self.contention else work
         finish = pool.work.add(time, occupied) if pool.work is not None else time + occupied
         stats = self.stats.pools[index]

@@ -29,6 +29,7 @@ class WorkingTime:
         self.starts: list[float] = []
         self.ends: list[float] = []
         self._week = -1  # the local week generated next (-1: covers zones behind UTC)
+        self._open = (0.0, 0.0)  # the working period last found (runs move forward)
 
     def _extend(self, until: float) -> None:
         while not self.ends or self.ends[-1] <= until:
@@ -62,12 +63,19 @@ class WorkingTime:
 
     def next_open(self, time: float) -> float:
         """`time` when the role works then, else the start of its next working period."""
+        start, end = self._open
+        if start <= time < end:
+            return time
         index = self._index(time)
+        self._open = (self.starts[index], self.ends[index])
         start = self.starts[index]
         return time if start <= time else start
 
     def add(self, time: float, hours: float) -> float:
         """When `hours` of work started at `time` are done (work pauses outside hours)."""
+        start, end = self._open
+        if start <= time and time + hours <= end:
+            return time + hours
         index = self._index(time)
         time = max(time, self.starts[index])
         while hours > self.ends[index] - time:
