@@ -4,7 +4,9 @@ A `deadline` is a milestone measured from the start of the case. Among the simul
 cases that reach the step, this rule reports when the share that reach it in time is
 below the `sla-attainment` threshold (0.95 by default).
 
-Failing (a third of the cases wait two days before the milestone):
+40% of the cases wait two days before the milestone.
+
+Failing:
 
     demand: 10/d
     roles: [{id: clerk}]
@@ -17,7 +19,9 @@ Failing (a third of the cases wait two days before the milestone):
       - {id: answer, kind: wait, role: clerk, duration: 1h, deadline: 1d, next: done}
       - {id: done, kind: end}
 
-Passing (the slow path takes 12 hours):
+The slow path takes 12 hours.
+
+Passing:
 
     demand: 10/d
     roles: [{id: clerk}]

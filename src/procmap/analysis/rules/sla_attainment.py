@@ -5,7 +5,9 @@ longer: queues, rework and slow branches make a long tail. `procmap simulate` ru
 process with its demand and its people; this rule reports when the share of cases that
 finish within the SLA is below the `sla-attainment` threshold (0.95 by default).
 
-Failing (30% of cases take the 3-day path; the SLA is 2 days):
+30% of the cases take a 3-day path, the SLA is 2 days.
+
+Failing:
 
     sla: 2d
     demand: 10/d
@@ -18,7 +20,9 @@ Failing (30% of cases take the 3-day path; the SLA is 2 days):
       - {id: slow, kind: wait, role: clerk, duration: 3d, next: done}
       - {id: done, kind: end}
 
-Passing (the slow path takes a day):
+The slow path takes a day.
+
+Passing:
 
     sla: 2d
     demand: 10/d

@@ -5,7 +5,9 @@ When work arrives for a role faster than its people can do it (simulated utiliza
 and every figure of the processes that use the role depends on the length of the run.
 Add people, cut the work per case, or lower the demand.
 
-Failing (one person, 30 hours of work a day):
+One person, 30 hours of work a day.
+
+Failing:
 
     demand: 10/d
     roles:
@@ -15,7 +17,9 @@ Failing (one person, 30 hours of work a day):
       - {id: check, role: clerk, duration: 3h, next: done}
       - {id: done, kind: end}
 
-Passing (two people):
+Two people.
+
+Passing:
 
     demand: 10/d
     roles:
