@@ -183,7 +183,8 @@ def _prosimos_parameters(model: object) -> dict[str, object]:
     gateways = []
     for node in proc.nodes:
         if node.kind == PASS and node.cumulative is not None:
-            shares = [b - a for a, b in zip([0.0, *node.cumulative], node.cumulative)]
+            shares = [b - a for a, b in zip([0.0, *node.cumulative], node.cumulative,
+                                                 strict=False)]
             gateways.append({"gateway_id": f"Step_{node.id}", "probabilities": [
                 {"path_id": f"Flow_{node.id}_{i + 1}", "value": share}
                 for i, share in enumerate(shares)]})
@@ -229,7 +230,7 @@ def prosimos(python: str, cases: int = 2000) -> None:
             print("Prosimos failed:", done.stderr.strip().splitlines()[-1:])
             return
         used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        rows = sum(1 for _ in open(Path(folder, "log.csv"), encoding="utf-8")) - 1
+        rows = len(Path(folder, "log.csv").read_text(encoding="utf-8").splitlines()) - 1
     ours = complaint_rate(cases)
     print(f"Prosimos, complaint model with calendars: {cases:,} cases ({rows:,} events) in "
           f"{used:.2f} s CPU = {cases / used:,.0f} cases/s (start-up included); procmap "

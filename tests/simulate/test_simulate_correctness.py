@@ -136,7 +136,8 @@ def test_a_role_working_nine_to_six_never_starts_outside_its_hours(tmp_path: Pat
     starts = [datetime.fromisoformat(r[5]) for r in rows if r[4] == "start"]
     assert len(starts) == 1500 + 150
     for moment in starts:
-        assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 8 * 3600
+        offset = moment.utcoffset()
+        assert offset is not None and offset.total_seconds() == 8 * 3600
         assert moment.weekday() < 5, moment
         assert 9 <= moment.hour < 18, moment
     # work waits over nights and weekends: some cases arrive one day and start the next

@@ -108,7 +108,7 @@ def _what_if(validation: Any, sets: list[str], files: list[str]) -> tuple[list[A
 def _expected_cases(validation: Any, only: Any, options: Any) -> int:
     count = sum(1 for e in validation.workspace.processes
                 if e.process.demand and (only is None or e.process.id in only))
-    return count * (options.cases + options.warmup_cases) * options.replications
+    return int(count * (options.cases + options.warmup_cases) * options.replications)
 
 
 @contextmanager

@@ -22,7 +22,6 @@ from heapq import heappop, heappush
 from typing import Any
 
 from procmap.simulate.model import (
-    CALL,
     END,
     EXPONENTIAL,
     FIXED,

@@ -49,12 +49,12 @@ def records(rows: list[LogRow], model: SimModel) -> list[tuple[str, ...]]:
         else:
             zones.append(timezone.utc)
     ordered = sorted(range(len(rows)), key=lambda i: (rows[i][5], i))
-    result = []
+    result: list[tuple[str, ...]] = []
     for i in ordered:
-        case, process, step, activity, lifecycle, time, pool, person = rows[i]
-        moment = (EPOCH + timedelta(hours=time)).astimezone(zones[pool])
+        case, process, step, activity, lifecycle, time, index, person = rows[i]
+        moment = (EPOCH + timedelta(hours=time)).astimezone(zones[index])
         stamp = moment.isoformat(timespec="seconds")
-        resource = model.pools[pool].id + (f"-{person + 1}" if person >= 0 else "")
+        resource = model.pools[index].id + (f"-{person + 1}" if person >= 0 else "")
         result.append((case, process, step, activity, lifecycle, stamp, resource))
     return result
 

@@ -135,8 +135,8 @@ def _updated(obj: Any, change: Change) -> Any:
         raise ScenarioError(_("'{path}': no field '{field}' to change (fields: {fields})")
                             .format(path=change.text[:80], field=change.field[:40],
                                     fields=", ".join(fields)))
-    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata \
-        else info.annotation
+    annotation: Any = Annotated.__class_getitem__(  # type: ignore[attr-defined]
+        (info.annotation, *info.metadata)) if info.metadata else info.annotation
     adapter: TypeAdapter[Any] = TypeAdapter(annotation)
     try:
         value = adapter.validate_python(change.value)
