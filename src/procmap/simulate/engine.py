@@ -109,22 +109,13 @@ class Engine:
         self.warmup = warmup
         self.contention = contention
         self.progress = progress
-        key = f"{seed}:{replication}"
         self.heap: list[tuple[float, int, int, Any, int, Any]] = []
         self.seq = 0
         self.samplers: list[list[Callable[[], float]]] = []
         self.waits: list[list[Callable[[], float] | None]] = []
         self.choosers: list[list[Callable[[], float] | None]] = []
         self.arrival_rng: list[random.Random] = []
-        for proc in model.processes:
-            base = f"{key}:{proc.id}"
-            self.arrival_rng.append(random.Random(f"{base}:arrivals"))
-            self.samplers.append([_sampler(n.duration, random.Random(f"{base}:{n.id}:duration"))
-                                  for n in proc.nodes])
-            self.waits.append([_sampler(n.wait, random.Random(f"{base}:{n.id}:wait"))
-                               if n.wait[1] > 0 else None for n in proc.nodes])
-            self.choosers.append([random.Random(f"{base}:{n.id}:branch").random
-                                  if n.cumulative else None for n in proc.nodes])
+        self._streams(f"{seed}:{replication}")
         self.nodes = [p.nodes for p in model.processes]
         self.pools = model.pools
         self.free: list[list[int]] = [list(range(p.servers - 1, -1, -1)) for p in model.pools]
@@ -141,6 +132,18 @@ class Engine:
                     if p.demand_per_hour > 0]
         self.clock = min(arriving)[1] if arriving else -1
         self.arriving = True
+
+    def _streams(self, key: str) -> None:
+        """One random stream per purpose (common random numbers, see the docstring)."""
+        for proc in self.model.processes:
+            base = f"{key}:{proc.id}"
+            self.arrival_rng.append(random.Random(f"{base}:arrivals"))
+            self.samplers.append([_sampler(n.duration, random.Random(f"{base}:{n.id}:duration"))
+                                  for n in proc.nodes])
+            self.waits.append([_sampler(n.wait, random.Random(f"{base}:{n.id}:wait"))
+                               if n.wait[1] > 0 else None for n in proc.nodes])
+            self.choosers.append([random.Random(f"{base}:{n.id}:branch").random
+                                  if n.cumulative else None for n in proc.nodes])
 
     def push(self, time: float, kind: int, case: Any, node: int, extra: Any = None) -> None:
         self.seq += 1
@@ -359,22 +362,10 @@ class Engine:
             self.arriving = False
         heap = self.heap
         time = 0.0
-        log = self.stats.log
-        processes = self.model.processes
         while heap:
             time, _, kind, case, number, extra = heappop(heap)
             if kind == FINISH:
-                index, person = extra
-                if log is not None:
-                    proc = processes[case.proc]
-                    node = proc.nodes[number]
-                    log.append((case.name, proc.id, node.id, node.activity, "complete",
-                                time, index, person))
-                if person >= 0:
-                    self.free[index].append(person)
-                    if self.queue[index]:
-                        self._dispatch(index, time)
-                self._done_step(case, number, time)
+                self._finish(case, number, time, extra)
             elif kind == ARRIVE:
                 self._arrive(number, time)
                 if not self.arriving and self.stats.horizon == 0.0:
@@ -392,3 +383,18 @@ class Engine:
                 else self.stats.horizon
             stats.available = hours * pool.servers * pool.speed
         return self.stats
+
+    def _finish(self, case: Case, number: int, time: float, extra: tuple[int, int]) -> None:
+        """A person finished a task: log it, take the next task, move the token on."""
+        index, person = extra
+        log = self.stats.log
+        if log is not None:
+            proc = self.model.processes[case.proc]
+            node = proc.nodes[number]
+            log.append((case.name, proc.id, node.id, node.activity, "complete", time, index,
+                        person))
+        if person >= 0:
+            self.free[index].append(person)
+            if self.queue[index]:
+                self._dispatch(index, time)
+        self._done_step(case, number, time)

@@ -14,13 +14,15 @@ matching), so simulate walks the same flow that audit analyses.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from procmap.model import CHOICE_KINDS, Kind
 
 if TYPE_CHECKING:
-    from procmap.model import Process, Role
+    from procmap.analysis.graph import ProcessGraph
+    from procmap.model import Process, Role, Step
     from procmap.simulate.worktime import WorkingTime
 
 # node kinds of the engine
@@ -145,44 +147,45 @@ def compile_model(processes: list[Process], roles: dict[str, Role],
     return SimModel(compiled, pools)
 
 
-def _compile_process(process: Process, pool_of: object, order: dict[str, int],
-                     typed_waits: bool) -> SimProcess:
+def _compile_process(process: Process, pool_of: Callable[[str | None], int],
+                     order: dict[str, int], typed_waits: bool) -> SimProcess:
     from procmap.analysis.graph import build_graph
 
-    assert callable(pool_of)
     graph = build_graph(process)
     nodes: list[Node] = []
-    has_cost = False
     for number, step in enumerate(graph.steps):
         node = Node(step.id, step.label, PASS, deadline=step.deadline,
                     activity=step.activity[0] if step.activity else step.label)
         node.targets = [target for target, _ in graph.successors[number]]
-        weights = [weight for _, weight in graph.successors[number]]
         if step.kind in CHOICE_KINDS and len(node.targets) > 1 and not graph.is_fork[number]:
-            total = sum(weights) or 1.0
-            running, cumulative = 0.0, []
-            for weight in weights:
-                running += weight / total
-                cumulative.append(running)
-            cumulative[-1] = 1.0
-            node.cumulative = cumulative
-        _set_kind(node, step, graph, number, pool_of, order, typed_waits)
-        has_cost = has_cost or node.pool >= 0
+            node.cumulative = _cumulative([w for _, w in graph.successors[number]])
+        _set_kind(node, step, graph, number, order)
+        if node.kind in (TASK, TIMER):
+            _set_times(node, step, pool_of, typed_waits)
         nodes.append(node)
-    demand = (process.demand or 0.0) / 24
-    owner = process.owner
-    first_role = next((s.role for s in graph.steps if s.role is not None), None)
-    return SimProcess(process.id, process.label, nodes, graph.entry or 0, demand,
-                      process.sla, pool_of(owner or first_role) if (owner or first_role)
-                      else -1, has_cost)
+    return SimProcess(process.id, process.label, nodes, graph.entry or 0,
+                      (process.demand or 0.0) / 24, process.sla,
+                      pool_of(_arrival_role(process)), any(n.pool >= 0 for n in nodes))
 
 
-def _set_kind(node: Node, step: object, graph: object, number: int, pool_of: object,
-              order: dict[str, int], typed_waits: bool) -> None:
-    from procmap.analysis.graph import ProcessGraph
-    from procmap.model import Step
+def _arrival_role(process: Process) -> str | None:
+    """Whose calendar the arrivals follow: the owner, else the first step's role."""
+    return process.owner or next((s.role for s in process.steps if s.role is not None), None)
 
-    assert isinstance(step, Step) and isinstance(graph, ProcessGraph) and callable(pool_of)
+
+def _cumulative(weights: list[float]) -> list[float]:
+    """An exclusive choice's cumulative probabilities (normalised, the last exactly 1)."""
+    total = sum(weights) or 1.0
+    running, cumulative = 0.0, []
+    for weight in weights:
+        running += weight / total
+        cumulative.append(running)
+    cumulative[-1] = 1.0
+    return cumulative
+
+
+def _set_kind(node: Node, step: Step, graph: ProcessGraph, number: int,
+              order: dict[str, int]) -> None:
     kind = step.kind
     if kind is Kind.END:
         node.kind = END
@@ -191,19 +194,21 @@ def _set_kind(node: Node, step: object, graph: object, number: int, pool_of: obj
         node.need = len(graph.predecessors[number])
     elif kind is Kind.WAIT:
         node.kind = TIMER
-        node.wait = dist(step.wait) if step.wait else NO_TIME
-        node.duration = dist(step.duration)
     elif kind is Kind.SUBPROCESS and step.process in order and \
             "duration" not in step.model_fields_set:
         node.kind = CALL
         node.call = order[step.process]
-        node.wait = dist(step.wait) if typed_waits and step.wait else NO_TIME
     elif kind in (Kind.TASK, Kind.APPROVAL, Kind.SUBPROCESS) and step.role is not None:
         node.kind = TASK
-        node.pool = pool_of(step.role)
-        node.duration = dist(step.duration)
-        node.wait = dist(step.wait) if typed_waits and step.wait else NO_TIME
-    elif step.duration or (typed_waits and step.wait):
+    elif step.duration or step.wait:
         node.kind = TIMER  # time without a role: it passes, nobody works
-        node.duration = dist(step.duration)
-        node.wait = dist(step.wait) if typed_waits and step.wait else NO_TIME
+
+
+def _set_times(node: Node, step: Step, pool_of: Callable[[str | None], int],
+               typed_waits: bool) -> None:
+    """Durations of a task or timer; a wait step's `wait` always counts (it is a timer)."""
+    node.duration = dist(step.duration)
+    if step.wait and (typed_waits or step.kind is Kind.WAIT):
+        node.wait = dist(step.wait)
+    if node.kind == TASK:
+        node.pool = pool_of(step.role)

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from procmap.simulate.engine import RunStats
-from procmap.simulate.model import SimModel
+from procmap.simulate.engine import PoolStats, ProcessStats, RunStats
+from procmap.simulate.model import TASK, Pool, SimModel, SimProcess
 
 # Student's t, 0.975 quantile, by degrees of freedom (1..30); normal beyond
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
@@ -64,52 +64,70 @@ def summarize(model: SimModel, runs: list[RunStats]) -> Figures:
                  if proc.selected and proc.demand_per_hour > 0]
     roles = []
     unstable = []
+    working = {n.pool for p in model.processes for n in p.nodes if n.kind == TASK}
     for index, pool in enumerate(model.pools):
-        stats = [run.pools[index] for run in runs]
-        utilization = mean_ci([s.offered / s.available if s.available > 0 else math.nan
-                               for s in stats])[0]
-        waits = mean_ci([sum(s.waits) / len(s.waits) if s.waits else math.nan
-                         for s in stats])[0]
-        p90 = mean_ci([quantile(sorted(s.waits), 0.9) if s.waits else math.nan
-                       for s in stats])[0]
-        growing = sum(1 for s in stats if s.queue_end > max(s.queue_mid, pool.servers))
-        if not math.isnan(utilization) and utilization >= 1.0 and growing * 2 > len(stats):
+        if index not in working:
+            continue  # an owner whose calendar only paces arrivals
+        figures, growing = _role(pool, [run.pools[index] for run in runs])
+        roles.append(figures)
+        if growing:
             unstable.append(pool.id)
-        roles.append({"id": pool.id, "name": pool.label, "people": pool.servers,
-                      "utilization": _round(utilization),
-                      "queue_wait_hours": {"mean": _round(waits), "p90": _round(p90)},
-                      "queue_at_end": _round(mean_ci([float(s.queue_end) for s in stats])[0],
-                                             1)})
     histograms = {model.processes[i].id: sorted(runs[0].processes[i].lead_times)
                   for i, p in enumerate(model.processes) if p.selected} if runs else {}
     return Figures(processes, roles, histograms, unstable)
 
 
-def _process(model: SimModel, index: int, runs: list[RunStats]) -> dict[str, Any]:
-    proc = model.processes[index]
-    stats = [run.processes[index] for run in runs]
+def _role(pool: Pool, stats: list[PoolStats]) -> tuple[dict[str, Any], bool]:
+    """A role's figures, and whether its queue grows (utilization >= 1 and a queue longer
+    at the end of the arrivals than half-way, in most replications)."""
+    utilization = mean_ci([s.offered / s.available if s.available > 0 else math.nan
+                           for s in stats])[0]
+    waits = mean_ci([sum(s.waits) / len(s.waits) if s.waits else math.nan for s in stats])[0]
+    p90 = mean_ci([quantile(sorted(s.waits), 0.9) if s.waits else math.nan
+                   for s in stats])[0]
+    growing = sum(1 for s in stats if s.queue_end > max(s.queue_mid, pool.servers))
+    unstable = not math.isnan(utilization) and utilization >= 1.0 and growing * 2 > len(stats)
+    return {"id": pool.id, "name": pool.label, "people": pool.servers,
+            "utilization": _round(utilization),
+            "queue_wait_hours": {"mean": _round(waits), "p90": _round(p90)},
+            "queue_at_end": _round(mean_ci([float(s.queue_end) for s in stats])[0], 1)
+            }, unstable
+
+
+def _lead(stats: list[ProcessStats]) -> tuple[dict[str, float | None], float]:
     ordered = [sorted(s.lead_times) for s in stats]
-    mean, mean_half = mean_ci([sum(o) / len(o) if o else math.nan for o in ordered])
+    mean, half = mean_ci([sum(o) / len(o) if o else math.nan for o in ordered])
     lead: dict[str, float | None] = {"mean": _round(mean)}
     for name, q in PERCENTILES:
         lead[name] = _round(mean_ci([quantile(o, q) for o in ordered])[0])
-    sla, sla_half = (math.nan, math.nan)
-    if proc.sla is not None:
-        sla, sla_half = mean_ci([s.sla_met / len(s.lead_times) if s.lead_times else math.nan
-                                 for s in stats])
+    return lead, half
+
+
+def _deadlines(proc: SimProcess, stats: list[ProcessStats]) -> dict[str, float | None]:
     deadlines: dict[str, float | None] = {}
     for node in proc.nodes:
         if node.deadline is not None:
             deadlines[node.id] = _round(mean_ci([
                 s.deadline_met.get(node.id, 0) / s.deadline_reached[node.id]
                 if s.deadline_reached.get(node.id) else math.nan for s in stats])[0])
+    return deadlines
+
+
+def _process(model: SimModel, index: int, runs: list[RunStats]) -> dict[str, Any]:
+    proc = model.processes[index]
+    stats = [run.processes[index] for run in runs]
+    lead, mean_half = _lead(stats)
+    sla, sla_half = (math.nan, math.nan)
+    if proc.sla is not None:
+        sla, sla_half = mean_ci([s.sla_met / len(s.lead_times) if s.lead_times else math.nan
+                                 for s in stats])
     cost = mean_ci([s.cost / len(s.lead_times) if s.lead_times else math.nan
                     for s in stats])[0]
+    priced = proc.has_cost and any(p.cost is not None for p in model.pools)
     return {"id": proc.id, "name": proc.label,
             "cases": sum(len(s.lead_times) for s in stats),
             "lead_time_hours": lead, "lead_time_mean_ci": _round(mean_half),
             "sla_hours": proc.sla,
             "sla_attainment": _round(sla), "sla_attainment_ci": _round(sla_half),
-            "deadlines": deadlines,
-            "cost_per_case": _round(cost, 2) if proc.has_cost and any(
-                p.cost is not None for p in model.pools) else None}
+            "deadlines": _deadlines(proc, stats),
+            "cost_per_case": _round(cost, 2) if priced else None}
