@@ -202,3 +202,23 @@ def test_chinese_interface(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "退款申请" in result.stdout and "客服专员" in result.stdout
     assert "各流程提前期" in result.stdout  # the section titles are translated
+
+
+def test_diff_simulate_adds_simulated_kpis(run_cli: RunCli, tmp_path: Path) -> None:
+    for side, capacity in (("old", 1), ("new", 2)):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "refund.yaml").write_text(
+            QUEUE.replace("demand: 20/d", "demand: 30/d")
+            .replace("capacity: 1", f"capacity: {capacity}"), encoding="utf-8")
+    result = run_cli(["diff", "old", "new", "--simulate", "-f", "json"])
+    assert result.returncode in (0, 1), result.stderr
+    metrics = json.loads(result.stdout)["processes"][0]["metrics"]
+    p90 = metrics["simulated.lead_time_p90_hours"]
+    assert p90["new"] < p90["old"] and p90["worse"] is False
+    assert metrics["simulated.sla_attainment"]["new"] >= metrics[
+        "simulated.sla_attainment"]["old"]
+    markdown = run_cli(["diff", "old", "new", "--simulate", "-f", "markdown"])
+    assert "simulated p90 lead time" in markdown.stdout
+    plain = run_cli(["diff", "old", "new", "-f", "json"])
+    assert "simulated.sla_attainment" not in plain.stdout
