@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from typing import Any
 
+from procmap.errors import ProcmapError
+from procmap.i18n import _
 from procmap.simulate.model import (
     END,
     EXPONENTIAL,
@@ -35,6 +37,12 @@ from procmap.simulate.model import (
 )
 
 ARRIVE, FINISH, TIMER_DONE, WAKE, QUEUE = range(5)
+#: events per case beyond which a run stops: only near-endless rework gets there
+EVENTS_PER_CASE = 1000
+
+
+class TooManyEvents(ProcmapError):
+    """Cases that loop (almost) forever: the run would not end in reasonable time."""
 #: one row of the event log: case, process, step, activity, lifecycle, time, pool, person
 LogRow = tuple[str, str, str, str, str, float, int, int]
 
@@ -132,6 +140,8 @@ class Engine:
                     if p.demand_per_hour > 0]
         self.clock = min(arriving)[1] if arriving else -1
         self.arriving = True
+        demanded = sum(1 for p in model.processes if p.demand_per_hour > 0)
+        self.limit = EVENTS_PER_CASE * max(1, (cases + warmup) * demanded) + 1_000_000
 
     def _streams(self, key: str) -> None:
         """One random stream per purpose (common random numbers, see the docstring)."""
@@ -147,6 +157,11 @@ class Engine:
 
     def push(self, time: float, kind: int, case: Any, node: int, extra: Any = None) -> None:
         self.seq += 1
+        if self.seq > self.limit:
+            raise TooManyEvents(_(
+                "the simulation stopped after {events} events: cases pass steps more than "
+                "{limit} times on average (check the probabilities of rework loops)")
+                .format(events=f"{self.seq:,}", limit=f"{EVENTS_PER_CASE:,}"))
         heappush(self.heap, (time, self.seq, kind, case, node, extra))
 
     # --- arrivals --------------------------------------------------------------------

@@ -80,8 +80,17 @@ class SimulateContext(AuditContext):
 def selection(validation: Validation, only: Collection[str] | None
               ) -> tuple[dict[str, Any], dict[str, Any], set[str], dict[str, str]]:
     """(processes by id, roles by id, selected ids, skipped id -> why)."""
+    from procmap.analysis.metrics import analyse_processes
+
     workspace = validation.workspace
     blocked = blocked_processes(validation)
+    # audit's analysis finds loops no case can leave: such a process would never end
+    for analysis in analyse_processes(workspace, list(workspace.processes), blocked):
+        if analysis.endless_loop is not None:
+            blocked.setdefault(analysis.id, _("it has a loop no case can leave ({steps})")
+                               .format(steps=", ".join(analysis.endless_loop[:5])))
+        elif analysis.not_analysed is not None:
+            blocked.setdefault(analysis.id, analysis.not_analysed)
     processes = {e.process.id: e.process for e in workspace.processes
                  if e.process.id not in blocked}
     roles = {role_id: entry.role for role_id, entry in workspace.roles.items()}
@@ -113,9 +122,8 @@ def run_scenario(name: str, processes: dict[str, Any], roles: dict[str, Any],
                           options.typed_waits)
     if not any(p.selected and p.demand_per_hour > 0 for p in model.processes):
         if skipped:
-            raise NothingToSimulate(_("nothing to simulate: {processes} not simulated "
-                                      "(fix the validation errors first)").format(
-                                          processes=", ".join(sorted(skipped)[:10])))
+            raise NothingToSimulate(_("nothing to simulate: {reasons}").format(
+                reasons="; ".join(f"{p}: {why}" for p, why in sorted(skipped.items())[:5])))
         raise NothingToSimulate(_("no process to simulate has a `demand` (e.g. demand: "
                                   "40/d): simulate needs to know how many cases arrive"))
     runs: list[RunStats] = []
