@@ -124,6 +124,8 @@ def _progress(total: int, output: str | None) -> Iterator[Callable[[int], None] 
     from rich.console import Console
     from rich.progress import Progress
 
+    from procmap.i18n import _
+
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("simulating", total=total)
+        task = bar.add_task(_("simulating"), total=total)
         yield lambda done: bar.advance(task, done)

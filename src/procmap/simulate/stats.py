@@ -35,7 +35,7 @@ def mean_ci(values: list[float]) -> tuple[float, float]:
         return math.nan, math.nan
     mean = sum(values) / len(values)
     if len(values) < 2:
-        return mean, 0.0
+        return mean, math.nan  # one replication: no interval (null in JSON)
     variance = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
     df = len(values) - 1
     t = _T975[df - 1] if df <= len(_T975) else 1.96
