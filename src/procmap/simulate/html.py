@@ -67,6 +67,8 @@ def charts(result: SimResult) -> list[Chart]:
                      for step, share in p["deadlines"].items() if share is not None]
         if deadlines or any(p["sla_attainment"] is not None for p in figures.processes):
             found.append(Chart(_("SLA and deadline attainment"), _attainment(result)))
+        if result.scenarios:
+            found.append(Chart(_("p90 lead time per scenario"), _scenarios(result)))
         if figures.roles:
             found.append(Chart(_("Utilization per role"), _utilization(result)))
             found.append(Chart(_("Queue wait per role"), _queueing(result)))
@@ -168,6 +170,28 @@ def _queueing(result: SimResult) -> Any:
         axes.set_xscale("symlog", linthresh=1.0)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}"))
     axes.set_xlabel(_("hours waiting in the queue"))
+    axes.legend(loc="lower right")
+    return _svg(figure)
+
+
+def _scenarios(result: SimResult) -> Any:
+    """Grouped bars: each process's p90 lead time, as modelled and in each scenario."""
+    runs = [result.base, *result.scenarios]
+    processes = result.base.figures.processes
+    figure = _figure(6.0, 0.8 + 0.3 * len(processes) * len(runs))
+    axes = figure.add_subplot()
+    height = 0.8 / len(runs)
+    colours = [_BLUE, _AMBER, _GREY, _RED, "#1a7f37", "#8250df"]
+    for number, run in enumerate(runs):
+        by_id = {p["id"]: p for p in run.figures.processes}
+        values = [(by_id.get(p["id"], {}).get("lead_time_hours", {}).get("p90") or 0.0)
+                  for p in processes][::-1]
+        axes.barh([i + number * height for i in range(len(processes))], values,
+                  height=height, color=colours[number % len(colours)],
+                  label=_short(run.name, 30))
+    axes.set_yticks([i + 0.4 - height / 2 for i in range(len(processes))],
+                    [_short(p["name"]) for p in processes][::-1])
+    axes.set_xlabel(_("p90 lead time (hours)"))
     axes.legend(loc="lower right")
     return _svg(figure)
 

@@ -97,8 +97,8 @@ def comparison_rows(result: SimResult) -> list[list[str]]:
             before = base.get(figures["id"])
             p90 = figures["lead_time_hours"]["p90"]
             old_p90 = before["lead_time_hours"]["p90"] if before else None
-            delta = "" if p90 is None or old_p90 is None else \
-                f" ({'+' if p90 >= old_p90 else '-'}{hours_text(abs(p90 - old_p90))})"
+            delta = "" if p90 is None or old_p90 is None or abs(p90 - old_p90) < 1e-9 else \
+                f" ({'+' if p90 > old_p90 else '-'}{hours_text(abs(p90 - old_p90))})"
             rows.append([scenario.name, figures["name"], duration(p90) + delta,
                          share(figures["sla_attainment"])])
     return rows
