@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from bpmn_helpers import EXAMPLES, MIWG
 
+from procmap.bpmn.export import to_bpmn
 from procmap.config import Config
 from procmap.pipeline import validate_paths
-from procmap.render.bpmn import to_bpmn
 
 if TYPE_CHECKING:
     from conftest import RunCli

@@ -31,8 +31,8 @@ def import_bpmn(
 
     Example: procmap import order.bpmn -o processes/
     """
-    from procmap.bpmn_import import import_file
-    from procmap.bpmn_import.output import STDOUT, plan
+    from procmap.bpmn import import_file
+    from procmap.bpmn.output import STDOUT, plan
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
@@ -50,7 +50,7 @@ def import_bpmn(
 
 def _configured(result: Any, targets: Any, config: str | None) -> list[Any]:
     """Import findings and the checks of the YAML written, at their configured levels."""
-    from procmap.bpmn_import.output import check
+    from procmap.bpmn.output import check
 
     settings = load_config(config)
     findings = []

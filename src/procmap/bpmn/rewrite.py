@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from procmap.bpmn_import.ir import LOSSY, NOTE, Flow, Model, Node, Process
+from procmap.bpmn.ir import LOSSY, NOTE, Flow, Model, Node, Process
 from procmap.findings import Severity
 
 WORK_KINDS = frozenset({"task", "approval", "wait", "subprocess"})

@@ -19,14 +19,16 @@ from typing import Any
 
 import yaml
 
-from procmap.bpmn_import.ir import UNSUPPORTED, Model, Node, Process
+from procmap.bpmn.ir import UNSUPPORTED, Model, Node, Process
 from procmap.findings import Finding
 
 _STEP_ORDER = ("id", "name", "kind", "role", "of", "process", "wait", "duration", "sla",
-               "deadline", "accountable", "consulted", "informed", "system", "description")
-_ROLE_ORDER = ("id", "name", "capacity", "availability", "reports_to", "description")
-_PROCESS_ORDER = ("procmap", "id", "name", "description", "owner", "version", "sla",
-                  "demand", "tags")
+               "deadline", "accountable", "consulted", "informed", "system", "activity",
+               "inputs", "outputs", "instructions", "description")
+_ROLE_ORDER = ("id", "name", "capacity", "availability", "calendar", "timezone", "cost",
+               "reports_to", "description")
+_PROCESS_ORDER = ("procmap", "id", "name", "description", "purpose", "scope", "owner",
+                  "version", "sla", "demand", "tags")
 _MAX_ID = 64
 _EVENTS_AND_GATEWAYS = frozenset({"start", "end", "decision", "parallel"})
 
@@ -328,8 +330,9 @@ def _role_data(role_id: str, name: str | None, data: dict[str, Any]) -> dict[str
     if name and name != role_id:
         role["name"] = name
     extra = {k: v for k, v in data.items() if k != "name"}
-    if "capacity" in extra:
-        extra["capacity"] = _number(extra["capacity"])
+    for key in ("capacity", "cost"):
+        if key in extra:
+            extra[key] = _number(extra[key])
     role.update(_ordered(extra, _ROLE_ORDER))
     return role
 

@@ -19,13 +19,13 @@ import codecs
 import re
 from typing import TYPE_CHECKING
 
+from procmap.bpmn.vocabulary import NS_BPMN as BPMN_NS
 from procmap.errors import ProcmapError
 
 if TYPE_CHECKING:
     from lxml import etree
 
 MAX_BPMN_BYTES = 20 * 1024 * 1024
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from procmap.bpmn_import.emit import ImportResult
+from procmap.bpmn.emit import ImportResult
 from procmap.errors import ProcmapError
 from procmap.findings import Finding
 

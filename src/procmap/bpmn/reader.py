@@ -4,7 +4,7 @@ The reader maps each element to the closest procmap concept and reports, as an
 ``import-*`` finding with the element's id and line, everything that does not map
 exactly (see docs/bpmn.md for the table). Structural rewrites that need the whole graph
 (merge gateways, implicit starts and ends, several start events) happen afterwards in
-`procmap.bpmn_import.rewrite`.
+`procmap.bpmn.rewrite`.
 
 Files written by `procmap render --format bpmn` carry procmap's extension elements; the
 reader restores steps, roles and transitions from them exactly.
@@ -15,29 +15,34 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from procmap.bpmn_import.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process, Role
-from procmap.bpmn_import.xml import BPMN_NS, Locator
+from procmap.bpmn.codecs import read_duration
+from procmap.bpmn.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process, Role
+from procmap.bpmn.vocabulary import (
+    ARTIFACTS,
+    DATA,
+    GATEWAYS,
+    GLOBAL_TASKS,
+    LIST_CHILDREN,
+    NS_BPMN,
+    NS_BPMNDI,
+    NS_DC,
+    NS_PROCMAP,
+    PROCESS_FIELDS,
+    ROLE_FIELDS,
+    SPREAD_FIELDS,
+    STEP_FIELDS,
+    SUBPROCESSES,
+    TASKS,
+)
+from procmap.bpmn.xml import Locator
 
 if TYPE_CHECKING:
     from lxml import etree
 
-PROCMAP_NS = "https://procmap.dev/schema/bpmn/1"
-DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
-_B = f"{{{BPMN_NS}}}"
-_P = f"{{{PROCMAP_NS}}}"
+_B = f"{{{NS_BPMN}}}"
+_P = f"{{{NS_PROCMAP}}}"
+DI_NS, DC_NS = NS_BPMNDI, NS_DC
 
-TASKS = frozenset({"task", "userTask", "serviceTask", "manualTask", "scriptTask",
-                   "sendTask", "receiveTask", "businessRuleTask"})
-SUBPROCESSES = frozenset({"subProcess", "adHocSubProcess", "transaction"})
-GATEWAYS = {"exclusiveGateway": "decision", "parallelGateway": "parallel",
-            "inclusiveGateway": "decision", "eventBasedGateway": "decision",
-            "complexGateway": "decision"}
-GLOBAL_TASKS = frozenset({"globalTask", "globalUserTask", "globalManualTask",
-                          "globalScriptTask", "globalBusinessRuleTask"})
-DATA = frozenset({"dataObject", "dataObjectReference", "dataStoreReference", "dataInput",
-                  "dataOutput", "property", "ioSpecification", "ioBinding"})
-ARTIFACTS = frozenset({"textAnnotation", "association", "group"})
 #: children of a process that carry no flow meaning of their own
 _QUIET = frozenset({"documentation", "extensionElements", "laneSet", "auditing",
                     "monitoring", "sequenceFlow", "boundaryEvent"})
@@ -49,10 +54,8 @@ _NODE_QUIET = frozenset({"documentation", "extensionElements", "incoming", "outg
 #: children of an activity that describe the activity itself (reported by _node_children)
 _OWN_CHILDREN = frozenset({"standardLoopCharacteristics", "multiInstanceLoopCharacteristics",
                            "dataInputAssociation", "dataOutputAssociation"})
-_STEP_FIELDS = ("kind", "role", "duration", "wait", "sla", "deadline", "accountable", "of",
-                "process", "system")
-_ROLE_FIELDS = {"name": "name", "capacity": "capacity", "availability": "availability",
-                "reportsTo": "reports_to", "description": "description"}
+_STEP_FIELDS = STEP_FIELDS
+_ROLE_FIELDS = ROLE_FIELDS
 _INTERRUPTING_ENDS = frozenset({"terminate", "error", "escalation", "cancel", "compensate"})
 
 
@@ -220,8 +223,7 @@ class Reader:
         stored = _procmap(element, "process")
         if stored is not None:
             process.restored = True
-            process.data = {k: stored.get(k) for k in ("id", "owner", "version", "sla",
-                                                        "demand") if stored.get(k)}
+            process.data = {k: stored.get(k) for k in PROCESS_FIELDS if stored.get(k)}
             tags = [t.text or "" for t in stored.iterchildren(f"{_P}tag")]
             if tags:
                 process.data["tags"] = tags
@@ -491,7 +493,7 @@ class Reader:
             except PydanticCustomError:
                 hours = None
             if hours is not None:
-                from procmap.render.bpmn import spelled_duration
+                from procmap.bpmn.codecs import spelled_duration
 
                 node.data["wait"] = spelled_duration(hours)
                 return
@@ -534,6 +536,14 @@ class Reader:
         data: dict[str, Any] = {f: stored.get(f) for f in _STEP_FIELDS
                                 if stored.get(f) is not None}
         data["id"] = stored.get("id")
+        for name in SPREAD_FIELDS:
+            value = read_duration(stored.attrib, name)
+            if value is not None:
+                data[name] = value
+        for field, child in LIST_CHILDREN.items():
+            items = [c.text or "" for c in stored.iterchildren(f"{_P}{child}")]
+            if items:
+                data[field] = items
         for field in ("consulted", "informed"):
             roles = [c.get("role") for c in stored.iterchildren(f"{_P}{field}")]
             if roles:
