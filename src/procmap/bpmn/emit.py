@@ -43,6 +43,23 @@ def slug(text: str) -> str:
     return value[: _MAX_ID - 4].rstrip("-._")
 
 
+_VALID_ID = re.compile(r"[^\W_][\w.-]{0,63}")
+
+
+def valid_id(text: str) -> bool:
+    """True if `text` is a format-1 id (and so a safe file name: no separators, no
+    leading dot)."""
+    return _VALID_ID.fullmatch(text) is not None
+
+
+def safe_id(text: str, fallback: str) -> str:
+    """An id read from a file is data: kept when it is a valid format-1 id, else slugged
+    (``../../x`` -> ``x``), else `fallback`."""
+    if valid_id(text):
+        return text
+    return re.sub(r"-*\.{2,}-*", "-", slug(text)).strip("-._") or fallback
+
+
 def unique(base: str, taken: set[str]) -> str:
     candidate, number = base, 2
     while candidate in taken:
@@ -83,13 +100,19 @@ class ImportResult:
             process = self.processes[0]
             data = dict(process.data)
             roles = [self.roles[r] for r in process.roles]
-            return [(f"{process.id}.yaml", _process_text(data, roles, process, source))]
-        catalog_name = f"{os.path.splitext(source)[0]}-roles.yaml"
-        files = [(f"{p.id}.yaml", _process_text(dict(p.data), [], p, source))
+            return [(file_name(process.id), _process_text(data, roles, process, source))]
+        catalog_name = file_name(f"{os.path.splitext(source)[0]}-roles")
+        files = [(file_name(p.id), _process_text(dict(p.data), [], p, source))
                  for p in self.processes]
         if self.roles:
             files.insert(0, (catalog_name, _catalog_text(list(self.roles.values()), source)))
         return files
+
+
+def file_name(stem: str) -> str:
+    """``<stem>.yaml`` for a name that came from a file: only a format-1 id is kept as
+    it is, anything else is slugged, so that no name holds a separator or ``..``."""
+    return f"{safe_id(stem, 'process')}.yaml"
 
 
 def build(model: Model) -> ImportResult:
@@ -133,7 +156,7 @@ def _process_ids(processes: list[Process]) -> None:
     taken: set[str] = set()
     for process in processes:
         if process.restored and process.data.get("id"):
-            process.id = unique(str(process.data["id"]), taken)
+            process.id = unique(safe_id(str(process.data["id"]), "process"), taken)
     for process in processes:
         if not process.id:
             base = slug(process.name) or slug(process.bpmn_id or "") or "process"
@@ -145,7 +168,7 @@ def _role_ids(model: Model) -> dict[str, str]:
     ids: dict[str, str] = {}
     for key, role in model.roles.items():
         if role.restored:
-            ids[key] = unique(key.removeprefix("id:"), taken)
+            ids[key] = unique(safe_id(key.removeprefix("id:"), "role"), taken)
     for key, role in model.roles.items():
         if key not in ids:
             ids[key] = unique(slug(role.name or "") or "role", taken)
@@ -158,7 +181,7 @@ def _step_ids(process: Process) -> dict[str, str]:
     nodes = list(process.nodes.values())
     for node in nodes:
         if node.restored and node.data.get("id"):
-            ids[node.key] = unique(str(node.data["id"]), taken)
+            ids[node.key] = unique(safe_id(str(node.data["id"]), node.kind), taken)
     for node in nodes:
         if node.key not in ids and node.id_from is None:
             base = (slug(node.name or "") or _readable(node.bpmn_id) or slug(node.id_base or "")
