@@ -35,6 +35,7 @@ from procmap.bpmn.vocabulary import (
     TASKS,
 )
 from procmap.bpmn.xml import Locator
+from procmap.i18n import _
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -119,6 +120,7 @@ class Reader:
         self.bounds = self._bounds()
         self.elements = {e.get("id"): e for e in root.iter() if _is_bpmn(e) and e.get("id")}
         self.boundary_ids = {i for i, e in self.elements.items() if local(e) == "boundaryEvent"}
+        self.link_ends: dict[str, tuple[str, set[str]]] = {}
 
     # -- helpers
 
@@ -314,6 +316,7 @@ class Reader:
             self._flow(flow, process)
         for event in boundaries:
             self._boundary(event, process)
+        _settle_outcomes(process)
         self._links(process)
 
     # -- flow nodes
@@ -461,6 +464,9 @@ class Reader:
             link = element.find(f"{_B}linkEventDefinition")
             node.data["x-bpmn-link"] = (link.get("name") if link is not None else None) or (
                 node.name or "")
+            if link is not None:  # <target>/<source>: the other end, by definition id
+                ends = {_text(c) or "" for c in link if local(c) in ("target", "source")}
+                self.link_ends[node.key] = (link.get("id") or "", ends - {""})
         elif kind == "intermediateCatchEvent":
             node.kind = "wait"
             if triggers == ["timer"]:
@@ -602,25 +608,20 @@ class Reader:
                    else "the activity it is attached to was not imported")
             self._unsupported(element, process, why=why)
             return
-        outcome = process.nodes.get(f"{activity.key}#outcome")
-        if outcome is None:
-            outcome = Node(key=f"{activity.key}#outcome", kind="decision", element="",
-                           name=f"{activity.name or activity.key}: outcome",
-                           role=activity.role, line=activity.line, column=activity.column,
-                           id_base="outcome", id_from=activity.key)
-            outcome.next = activity.next or []
-            if len(outcome.next) == 1 and not outcome.next[0].when:
-                outcome.next[0].when = "completed"
-            activity.next = [Flow(outcome.key)]
-            process.nodes[outcome.key] = outcome
+        outcome = process.nodes.get(f"{activity.key}#outcome") or _outcome(activity,
+                                                                           process)
         label = clean_name(element.get("name")) or trigger
         data: dict[str, Any] = {"x-bpmn-boundary": trigger}
         timer = element.find(f"{_B}timerEventDefinition")
         if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
             data["x-bpmn-timer"] = duration
         for flow in outgoing:
-            outcome.next.append(Flow(flow.get("targetRef") or "", when=label,
-                                     data=dict(data)))
+            target = flow.get("targetRef") or ""
+            same = next((f for f in outcome.next if f.target == target), None)
+            if same is not None:  # the event flows where the activity flows
+                same.when = " / ".join(dict.fromkeys(w for w in (same.when, label) if w))
+                continue
+            outcome.next.append(Flow(target, when=label, data=dict(data)))
         interrupting = element.get("cancelActivity", "true") != "false"
         effect = ("interrupts the activity" if interrupting else
                   "runs alongside the activity (non-interrupting)")
@@ -629,13 +630,29 @@ class Reader:
                     f"of the decision '{outcome.name}' after it", process, activity.key)
 
     def _links(self, process: Process) -> None:
-        """Link events are go-tos: each throw leads to the catch of the same name."""
+        """Link events are go-tos: each throw leads to the catch of the same name, or the
+        one its definition names as `target` (or that names it as `source`). A throw
+        that matches nothing ends its path; unnamed links never match each other."""
         links = [n for n in process.nodes.values() if "x-bpmn-link" in n.data]
+        catches = [c for c in links if c.element == "intermediateCatchEvent"]
         for node in links:
             if node.element == "intermediateThrowEvent":
-                node.next = [Flow(c.key) for c in links
-                             if c.element == "intermediateCatchEvent"
-                             and c.data["x-bpmn-link"] == node.data["x-bpmn-link"]]
+                node.next = [Flow(c.key) for c in catches if self._linked(node, c)]
+                if not node.next:
+                    node.kind, node.gateway = "end", False
+                    what = f"{node.element} {node.bpmn_id or node.key}"
+                    self.model.report(LOSSY, node.line, node.column, _(
+                        "{what} is a link to no link catch event (no name, target or "
+                        "source matches): its path ends here").format(what=what),
+                        process=process.key, step=node.key, bpmn_id=node.bpmn_id)
+
+    def _linked(self, throw: Node, catch: Node) -> bool:
+        name = throw.data["x-bpmn-link"]
+        if name and name == catch.data["x-bpmn-link"]:
+            return True
+        throw_id, targets = self.link_ends.get(throw.key, ("", set()))
+        catch_id, sources = self.link_ends.get(catch.key, ("", set()))
+        return bool((catch_id and catch_id in targets) or (throw_id and throw_id in sources))
 
     # -- after every process is read
 
@@ -650,6 +667,39 @@ class Reader:
                     callee.called_by_role = node.role
                     if callee.anonymous and node.name:
                         callee.name, callee.anonymous = node.name, False
+
+
+def _outcome(activity: Node, process: Process) -> Node:
+    """The decision after an activity with boundary events: 'completed', or an event."""
+    outcome = Node(key=f"{activity.key}#outcome", kind="decision", element="",
+                   name=f"{activity.name or activity.key}: outcome", role=activity.role,
+                   line=activity.line, column=activity.column, id_base="outcome",
+                   id_from=activity.key)
+    outcome.next = activity.next or []
+    if not outcome.next:  # only the boundary flows out: completing ends the path
+        end = Node(key=f"{activity.key}#end", kind="end", element="", line=activity.line,
+                   column=activity.column, id_base="end", id_from=activity.key)
+        process.nodes[end.key] = end
+        outcome.next = [Flow(end.key)]
+    if len(outcome.next) == 1 and not outcome.next[0].when:
+        outcome.next[0].when = "completed"
+    activity.next = [Flow(outcome.key)]
+    process.nodes[outcome.key] = outcome
+    return outcome
+
+
+def _settle_outcomes(process: Process) -> None:
+    """An outcome decision whose branches all lead to one step is no choice: the activity
+    leads there directly."""
+    for outcome in [n for n in process.nodes.values() if n.key.endswith("#outcome")
+                    and not n.element]:
+        if len({f.target for f in outcome.next}) > 1:
+            continue
+        activity = process.nodes.get(outcome.key.removesuffix("#outcome"))
+        if activity is None:
+            continue
+        activity.next = [Flow(f.target, data=f.data) for f in outcome.next[:1]]
+        del process.nodes[outcome.key]
 
 
 def read_model(root: etree._Element, raw: bytes, path: str) -> Model:

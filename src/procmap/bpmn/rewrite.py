@@ -13,6 +13,9 @@ can and reports where it cannot:
 * gateways that only merge (one way out) disappear: format 1 merges implicitly;
   a parallel gateway with several ways in stays, as the join;
 * two flows from one step to the same target become one transition;
+* elements no path from the start reaches (disconnected in the source) are left out;
+* a loop no path leaves (ended elsewhere by a terminate end, as in the bpmn.io pizza
+  demo) gets a decision with a way out to a new end;
 * work outside any lane gets the role of its pool (or of the step that calls it).
 """
 
@@ -22,6 +25,7 @@ from collections import Counter
 
 from procmap.bpmn.ir import LOSSY, NOTE, Flow, Model, Node, Process
 from procmap.findings import Severity
+from procmap.i18n import _
 
 WORK_KINDS = frozenset({"task", "approval", "wait", "subprocess"})
 _SPLITTERS = frozenset({"task", "wait", "subprocess", "start"})
@@ -44,6 +48,8 @@ def normalise(model: Model) -> None:
         _implicit_ends(model, process)
         _one_start(model, process)
         _fold_merges(model, process)
+        _drop_unreachable(model, process)
+        _exit_loops(model, process)
         _report_odd_gateways(model, process)
         _default_roles(model, process)
 
@@ -255,3 +261,93 @@ def _default_roles(model: Model, process: Process) -> None:
     _note(model, process, None, NOTE, (
         f"{len(lacking)} step(s) are outside any lane: they get the role '{name}' "
         f"{source}"))
+
+
+def _successors(process: Process) -> dict[str, list[str]]:
+    return {k: [f.target for f in n.next if f.target in process.nodes]
+            for k, n in process.nodes.items()}
+
+
+def _drop_unreachable(model: Model, process: Process) -> None:
+    """Elements no path from the start reaches are disconnected in the BPMN file: format
+    1 would reject them (`unreachable-step`), so they are left out, each named."""
+    successors = _successors(process)
+    starts = [k for k, n in process.nodes.items() if n.kind == "start"]
+    seen = set(starts)
+    pending = list(starts)
+    while pending:
+        for target in successors[pending.pop()]:
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    lost = [n for k, n in process.nodes.items() if k not in seen]
+    for node in lost:
+        del process.nodes[node.key]
+        if node.bpmn_id:  # what procmap added for it goes silently
+            _note(model, process, node, LOSSY, _(
+                "{what} is not connected to the start (no sequence flow from the start "
+                "reaches it): it is left out").format(what=_label(node)))
+    for node in process.nodes.values():
+        node.next = [f for f in node.next if f.target in process.nodes]
+
+
+def _exit_loops(model: Model, process: Process) -> None:
+    """A loop that no path leaves never ends in format 1 (`no-path-to-end`); in BPMN it
+    is ended by a terminate end elsewhere, or runs until the process is cancelled. Each
+    such loop gets a decision: go round again, or end."""
+    while True:
+        dead = _cannot_end(process)
+        if not dead:
+            return
+        node = _on_a_cycle(process, dead)
+        end = _add(process, Node(f"{node.key}#loop-end", "end", "", line=node.line,
+                                 column=node.column, id_base="end", id_from=node.key))
+        if node.kind == "decision":
+            node.next.append(Flow(end.key, when=_("the process ends elsewhere")))
+        else:
+            exit_ = _add(process, Node(f"{node.key}#loop-exit", "decision", "",
+                                       name=_("Go on?"), role=node.role, line=node.line,
+                                       column=node.column, id_base="exit",
+                                       id_from=node.key))
+            exit_.next = [Flow(f.target, when=f.when or _("again"), data=f.data)
+                          for f in node.next]
+            exit_.next.append(Flow(end.key, when=_("the process ends elsewhere")))
+            node.next = [Flow(exit_.key)]
+        _note(model, process, node, LOSSY, _(
+            "{what} is in a loop that no path leaves (in BPMN a terminate end elsewhere, "
+            "or cancelling the process, stops it): procmap adds a way out of the loop to "
+            "a new end").format(what=_label(node)))
+
+
+def _cannot_end(process: Process) -> set[str]:
+    before: dict[str, list[str]] = {k: [] for k in process.nodes}
+    for key, node in process.nodes.items():
+        for flow in node.next:
+            if flow.target in before:
+                before[flow.target].append(key)
+    ends = [k for k, n in process.nodes.items() if n.kind == "end"]
+    seen = set(ends)
+    pending = list(ends)
+    while pending:
+        for source in before[pending.pop()]:
+            if source not in seen:
+                seen.add(source)
+                pending.append(source)
+    return set(process.nodes) - seen
+
+
+def _on_a_cycle(process: Process, dead: set[str]) -> Node:
+    """A node on a cycle inside `dead` (every dead node has a dead successor), preferring
+    one that is not a parallel gateway."""
+    path: dict[str, int] = {}
+    key = next(k for k in process.nodes if k in dead)
+    while key not in path:
+        path[key] = len(path)
+        following = next((f.target for f in process.nodes[key].next if f.target in dead),
+                         None)
+        if following is None:  # cannot happen: every dead node has a dead successor
+            return process.nodes[key]
+        key = following
+    cycle = [k for k, i in path.items() if i >= path[key]]
+    return process.nodes[next((k for k in cycle if process.nodes[k].kind != "parallel"),
+                              cycle[0])]
