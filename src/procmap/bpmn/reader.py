@@ -20,6 +20,7 @@ from procmap.bpmn.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process
 from procmap.bpmn.vocabulary import (
     ARTIFACTS,
     DATA,
+    EVENTS,
     GATEWAYS,
     GLOBAL_TASKS,
     LIST_CHILDREN,
@@ -51,7 +52,8 @@ _NODE_QUIET = frozenset({"documentation", "extensionElements", "incoming", "outg
                          "potentialOwner", "performer", "humanPerformer", "resourceRole",
                          "inputSet", "outputSet", "dataInput", "dataOutput",
                          "ioSpecification", "property", "eventDefinitionRef",
-                         "conditionExpression", "completionCondition"})
+                         "conditionExpression", "completionCondition", "script",
+                         "categoryValueRef", "rendering"})
 #: children of an activity that describe the activity itself (reported by _node_children)
 _OWN_CHILDREN = frozenset({"standardLoopCharacteristics", "multiInstanceLoopCharacteristics",
                            "dataInputAssociation", "dataOutputAssociation"})
@@ -117,6 +119,7 @@ class Reader:
         self.root = root
         self.locator = Locator(raw)
         self.model = Model(path, clean_name(root.get("name")))
+        self.boxes = self._boxes()
         self.bounds = self._bounds()
         self.elements = {e.get("id"): e for e in root.iter() if _is_bpmn(e) and e.get("id")}
         self.boundary_ids = {i for i, e in self.elements.items() if local(e) == "boundaryEvent"}
@@ -136,18 +139,31 @@ class Reader:
 
     def describe(self, element: etree._Element) -> str:
         name = clean_name(element.get("name"))
-        ident = element.get("id") or "?"
-        return f"{local(element)} '{name}' ({ident})" if name else f"{local(element)} {ident}"
+        ident = element.get("id")
+        if name:
+            return f"{local(element)} '{name}' ({ident})" if ident else \
+                f"{local(element)} '{name}'"
+        if ident:
+            return f"{local(element)} {ident}"
+        parent = element.getparent()  # an element without id: say whose it is
+        owner = f" of {self.describe(parent)}" if parent is not None and _is_bpmn(
+            parent) and local(parent) not in ("definitions", "process") else ""
+        return f"a {local(element)}{owner}"
 
     def _bounds(self) -> dict[str, tuple[float, float]]:
-        found: dict[str, tuple[float, float]] = {}
+        """(y, x) of every element the diagram draws: lanes are ordered by it."""
+        return {element: (y, x) for element, (x, y, _w, _h) in self.boxes.items()}
+
+    def _boxes(self) -> dict[str, tuple[float, float, float, float]]:
+        found: dict[str, tuple[float, float, float, float]] = {}
         for shape in self.root.iter(f"{{{DI_NS}}}BPMNShape"):
             box = shape.find(f"{{{DC_NS}}}Bounds")
             element = shape.get("bpmnElement")
             if box is None or not element:
                 continue
             try:
-                found.setdefault(element, (float(box.get("y", "0")), float(box.get("x", "0"))))
+                found.setdefault(element, tuple(  # type: ignore[arg-type]
+                    float(box.get(k, "0")) for k in ("x", "y", "width", "height")))
             except ValueError:
                 continue
         return found
@@ -275,23 +291,53 @@ class Reader:
                 self.report(NOTE, lane, f"{self.describe(lane)} has no elements: no role "
                             "is made for it", process)
                 continue
-            stored = _procmap(lane, "role")
-            if stored is not None and stored.get("id"):
-                key = self._restored_role(stored)
-                role = self.model.roles[key]
-                if name and name != (role.name or stored.get("id")):  # renamed in a modeler
-                    role.name = role.data["name"] = name
-            else:
-                if name is None or not clean_name(lane.get("name")):
-                    name = name or process.name
-                    self.report(NOTE, lane, f"{self.describe(lane)} has no name: its role "
-                                f"is named '{name}' after the enclosing lane or pool", process)
-                key = self.model.role_for_name(name)
+            key = self._lane_role(lane, name, process)
             if key not in process.lanes:
                 process.lanes.append(key)
-            for ref in refs:
+            resolved = [r for r in refs if r in self.elements]
+            for ref in resolved:
                 lane_of[ref] = key
+            if len(resolved) < len(refs):
+                self._lane_from_diagram(lane, key, element, lane_of, process,
+                                        [r for r in refs if r not in self.elements])
         return lane_of
+
+    def _lane_role(self, lane: etree._Element, name: str | None, process: Process) -> str:
+        stored = _procmap(lane, "role")
+        if stored is not None and stored.get("id"):
+            key = self._restored_role(stored)
+            role = self.model.roles[key]
+            if name and name != (role.name or stored.get("id")):  # renamed in a modeler
+                role.name = role.data["name"] = name
+            return key
+        if name is None or not clean_name(lane.get("name")):
+            name = name or process.name
+            self.report(NOTE, lane, f"{self.describe(lane)} has no name: its role "
+                        f"is named '{name}' after the enclosing lane or pool", process)
+        return self.model.role_for_name(name)
+
+    def _lane_from_diagram(self, lane: etree._Element, key: str, container: etree._Element,
+                           lane_of: dict[str, str], process: Process,
+                           missing: list[str]) -> None:
+        """A lane whose flowNodeRefs name nothing in the file: the flow nodes its DI
+        shape contains (and that no other lane lists) are its elements."""
+        box = self.boxes.get(lane.get("id") or "")
+        found = []
+        if box is not None:
+            x, y, width, height = box
+            for ident, (nx, ny, nw, nh) in self.boxes.items():
+                cx, cy = nx + nw / 2, ny + nh / 2
+                if (ident not in lane_of and x <= cx <= x + width and y <= cy <= y + height
+                        and _flow_node(self.elements.get(ident), container)):
+                    lane_of[ident] = key
+                    found.append(ident)
+        shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+        self.report(LOSSY if not found else NOTE, lane, _(
+            "{what} lists elements that are not in the file ({missing}): {effect}").format(
+                what=self.describe(lane), missing=shown,
+                effect=_("its elements are taken from the diagram, where its shape "
+                         "contains {count}").format(count=len(found)) if found else
+                _("the diagram does not show which elements are in it either")), process)
 
     def _read_container(self, container: etree._Element, process: Process,
                         lane_of: dict[str, str], inherited: str | None = None) -> None:
@@ -438,14 +484,14 @@ class Reader:
 
     def _event(self, element: etree._Element, node: Node, process: Process) -> None:
         kind = local(element)
-        triggers = [local(d).removesuffix("EventDefinition") for d in element
-                    if local(d).endswith("EventDefinition")]
+        triggers = [local(d).removesuffix("EventDefinition")
+                    for d in self._definitions(element)]
         trigger = " + ".join(triggers)
         if kind == "startEvent":
             node.kind = "start"
             if triggers:
                 node.data["x-bpmn-trigger"] = trigger
-                self.report(NOTE, element, f"{self.describe(element)} is a {trigger} start "
+                self.report(NOTE, element, f"{self.describe(element)} is {_a(trigger)} start "
                             "event: format 1 starts have no trigger type; kept as "
                             "x-bpmn-trigger", process, node.key)
         elif kind == "endEvent":
@@ -453,11 +499,11 @@ class Reader:
             if triggers:
                 node.data["x-bpmn-result"] = trigger
                 if set(triggers) & _INTERRUPTING_ENDS:
-                    self.report(LOSSY, element, f"{self.describe(element)} is a {trigger} "
+                    self.report(LOSSY, element, f"{self.describe(element)} is {_a(trigger)} "
                                 "end event: in format 1 an end only ends its own path; "
                                 "kept as x-bpmn-result", process, node.key)
                 else:
-                    self.report(NOTE, element, f"{self.describe(element)} is a {trigger} "
+                    self.report(NOTE, element, f"{self.describe(element)} is {_a(trigger)} "
                                 "end event: kept as x-bpmn-result", process, node.key)
         elif "link" in triggers:
             node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
@@ -473,24 +519,41 @@ class Reader:
                 self._timer(element, node, process)
             else:
                 node.data["x-bpmn-trigger"] = trigger or "none"
-                self.report(NOTE, element, f"{self.describe(element)} waits for a "
-                            f"{trigger or 'trigger'}: imported as a wait step without a "
+                self.report(NOTE, element, f"{self.describe(element)} waits for "
+                            f"{_a(trigger or 'trigger')}: imported as a wait step without a "
                             "duration; set `wait` to the usual waiting time", process,
                             node.key)
         else:  # intermediateThrowEvent: a milestone, or sending something
             node.kind = "task"
             node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
+            node.id_base = f"{triggers[0] if triggers else 'none'}-throw"  # not "task"
             rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
-            self.report(rule, element, f"{self.describe(element)} is a "
-                        f"{trigger or 'none'} intermediate throw event: imported as a task "
+            self.report(rule, element, f"{self.describe(element)} is "
+                        f"{_a(trigger or 'none')} intermediate throw event: imported as a task "
                         "with no duration", process, node.key)
+
+    def _definitions(self, element: etree._Element) -> list[etree._Element]:
+        """An event's definitions: its own, and the shared ones its eventDefinitionRefs
+        name (definitions at the top of the file, as MID Innovator and iGrafx write)."""
+        found = [d for d in element if local(d).endswith("EventDefinition")]
+        for ref in element.iterchildren(f"{_B}eventDefinitionRef"):
+            shared = self.elements.get(_ref(_text(ref)) or "")
+            if shared is not None and local(shared).endswith("EventDefinition"):
+                found.append(shared)
+            else:
+                self.report(LOSSY, ref, _("{what} refers to the event definition {ref}, "
+                                          "which is not in the file: its trigger is "
+                                          "unknown").format(what=self.describe(element),
+                                                            ref=_text(ref) or "''"))
+        return found
 
     def _timer(self, element: etree._Element, node: Node, process: Process) -> None:
         from pydantic_core import PydanticCustomError
 
         from procmap.model.fields import parse_duration
 
-        definition = element.find(f"{_B}timerEventDefinition")
+        definition = next((d for d in self._definitions(element)
+                           if local(d) == "timerEventDefinition"), None)
         duration = _text(definition.find(f"{_B}timeDuration")) if definition is not None \
             else None
         if duration:
@@ -599,8 +662,8 @@ class Reader:
         ident = element.get("id") or ""
         outgoing = [f for f in element.getparent().iterchildren(f"{_B}sequenceFlow")
                     if f.get("sourceRef") == ident and f.get("targetRef") in process.nodes]
-        triggers = [local(d).removesuffix("EventDefinition") for d in element
-                    if local(d).endswith("EventDefinition")]
+        triggers = [local(d).removesuffix("EventDefinition")
+                    for d in self._definitions(element)]
         trigger = " + ".join(triggers) or "none"
         if activity is None or not outgoing or "compensate" in triggers:
             why = ("compensation has no equivalent in format 1" if "compensate" in triggers
@@ -612,7 +675,8 @@ class Reader:
                                                                            process)
         label = clean_name(element.get("name")) or trigger
         data: dict[str, Any] = {"x-bpmn-boundary": trigger}
-        timer = element.find(f"{_B}timerEventDefinition")
+        timer = next((d for d in self._definitions(element)
+                      if local(d) == "timerEventDefinition"), None)
         if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
             data["x-bpmn-timer"] = duration
         for flow in outgoing:
@@ -667,6 +731,25 @@ class Reader:
                     callee.called_by_role = node.role
                     if callee.anonymous and node.name:
                         callee.name, callee.anonymous = node.name, False
+
+
+def _a(word: str) -> str:
+    """'a timer', 'an error', 'an escalation'."""
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def _flow_node(element: etree._Element | None, container: etree._Element) -> bool:
+    """True for a flow node (task, event, gateway, sub-process) inside `container`."""
+    if element is None or local(element) in ("lane", "participant", "sequenceFlow"):
+        return False
+    kind = local(element)
+    if not (kind in TASKS or kind in SUBPROCESSES or kind in GATEWAYS or kind in EVENTS
+            or kind == "callActivity"):
+        return False
+    parent = element.getparent()
+    while parent is not None and parent is not container:
+        parent = parent.getparent()
+    return parent is container
 
 
 def _outcome(activity: Node, process: Process) -> Node:
