@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from procmap.bpmn.ir import UNSUPPORTED, Model, Node, Process
+from procmap.bpmn.ir import UNSUPPORTED, Model, Node, Process, Role
 from procmap.findings import Finding
 
 _STEP_ORDER = ("id", "name", "kind", "role", "of", "process", "wait", "duration", "sla",
@@ -128,6 +128,8 @@ def build(model: Model) -> ImportResult:
     by_key = {p.key: p for p in processes}
     imported = []
     used_roles: set[str] = set()
+    by_id = {role_ids[k]: r for k, r in model.roles.items()}
+    rank = {role_ids[k]: i for i, k in enumerate(model.roles)}
     for process in processes:
         ids = step_ids[process.key]
         order = list(process.nodes.values()) if process.restored else _flow_order(process)
@@ -135,14 +137,19 @@ def build(model: Model) -> ImportResult:
         _drop_inferable_roles(steps, {ids[n.key] for n in process.nodes.values()
                                       if not n.restored and n.kind in _EVENTS_AND_GATEWAYS})
         data = _process_data(process, steps)
-        uses = _roles_used(data, process, model, role_ids)
+        uses = _roles_used(data, process, by_id, role_ids, rank)
         used_roles.update(uses)
         imported.append(ImportedProcess(data, uses, _source(process), process.restored))
     roles = {role_ids[k]: _role_data(role_ids[k], r.name, r.data)
              for k, r in model.roles.items() if role_ids[k] in used_roles}
     findings = _remap(model.findings, processes, step_ids)
-    for item in imported:
-        item.findings = [f for f in findings if f.process in (item.id, None)]
+    by_process: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        by_process.setdefault(finding.process, []).append(finding)
+    general = by_process.get(None, [])
+    for item in imported:  # grouped first: linear in processes x findings
+        item.findings = sorted([*general, *by_process.get(item.id, [])],
+                               key=lambda f: (f.line, f.column, f.rule))
     return ImportResult(model.path, imported, roles, findings)
 
 
@@ -325,8 +332,8 @@ def _process_data(process: Process, steps: list[dict[str, Any]]) -> dict[str, An
     return data
 
 
-def _roles_used(data: dict[str, Any], process: Process, model: Model,
-                role_ids: dict[str, str]) -> list[str]:
+def _roles_used(data: dict[str, Any], process: Process, by_id: dict[str, Role],
+                role_ids: dict[str, str], rank: dict[str, int]) -> list[str]:
     """Role ids the process needs defined: its steps' roles, RACI and owner, and the
     `reports_to` chains of procmap's own roles, in lane order."""
     names = {data.get("owner")}
@@ -334,7 +341,6 @@ def _roles_used(data: dict[str, Any], process: Process, model: Model,
         names.update((step.get("role"), step.get("accountable")))
         names.update(step.get("consulted", ()))
         names.update(step.get("informed", ()))
-    by_id = {role_ids[k]: r for k, r in model.roles.items()}
     pending = [n for n in names if n in by_id]
     while pending:
         boss = by_id[pending.pop()].data.get("reports_to")
@@ -343,8 +349,8 @@ def _roles_used(data: dict[str, Any], process: Process, model: Model,
             pending.append(boss)
     lane_ids = [role_ids[k] for k in process.lanes]
     ordered = [r for r in lane_ids if r in names]
-    ordered += [role_ids[k] for k in model.roles if role_ids[k] in names
-                and role_ids[k] not in ordered]
+    ordered += sorted((n for n in names if n in by_id and n not in ordered),
+                      key=lambda n: rank[n])
     return ordered
 
 

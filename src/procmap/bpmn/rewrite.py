@@ -22,6 +22,7 @@ can and reports where it cannot:
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from procmap.bpmn.ir import LOSSY, NOTE, Flow, Model, Node, Process
 from procmap.findings import Severity
@@ -183,27 +184,22 @@ def _fold_merges(model: Model, process: Process) -> None:
                     if n.gateway and not n.restored and len(n.next) == 1
                     and n.next[0].target != k
                     and not (n.kind == "parallel" and counts[k] >= 2)}
-        for key in list(foldable):  # a loop made only of such gateways is kept
-            seen: set[str] = set()
-            current = key
-            while current in foldable and current not in seen:
-                seen.add(current)
-                current = nodes[current].next[0].target
-            if current in seen:
-                foldable -= seen
+        foldable -= _gateway_loops(nodes, foldable)  # a loop made only of them is kept
         if not foldable:
             break
+        resolved: dict[str, _Through] = {}
         for node in nodes.values():
             if node.key in foldable:
                 continue
             for flow in node.next:
-                while flow.target in foldable:
-                    out = nodes[flow.target].next[0]
-                    if not flow.when and out.when:
-                        flow.when, flow.condition = out.when, out.condition
-                    for key, value in out.data.items():
+                if flow.target in foldable:
+                    target, when, condition, data = _through(nodes, foldable, resolved,
+                                                             flow.target)
+                    if not flow.when and when:
+                        flow.when, flow.condition = when, condition
+                    for key, value in data.items():
                         flow.data.setdefault(key, value)
-                    flow.target = out.target
+                    flow.target = target
         folded.extend(nodes.pop(key) for key in [k for k in nodes if k in foldable])
         _merge_duplicates(model, process)
     if folded:
@@ -212,6 +208,49 @@ def _fold_merges(model: Model, process: Process) -> None:
         _note(model, process, None, NOTE, (
             f"{len(folded)} gateway(s) only merged or passed the flow on and are left out, "
             f"since format 1 merges implicitly: {shown}{more}"))
+
+
+_Through = tuple[str, "str | None", "str | None", dict[str, Any]]
+
+
+def _gateway_loops(nodes: dict[str, Node], foldable: set[str]) -> set[str]:
+    """The foldable gateways that lie on a loop of foldable gateways only (linear: each
+    gateway is walked once)."""
+    state: dict[str, bool] = {}  # True: on the path being walked
+    loops: set[str] = set()
+    for key in foldable:
+        path: list[str] = []
+        current = key
+        while current in foldable and current not in state:
+            state[current] = True
+            path.append(current)
+            current = nodes[current].next[0].target
+        if state.get(current):
+            loops.update(path[path.index(current):])
+        for walked in path:
+            state[walked] = False
+    return loops
+
+
+def _through(nodes: dict[str, Node], foldable: set[str], resolved: dict[str, _Through],
+             start: str) -> _Through:
+    """Where a flow into the foldable gateway `start` ends up once the chain of foldable
+    gateways is gone: the target, the first `when` (and condition) along the chain, and
+    the data of its flows (nearer ones win). Memoised: linear over all flows."""
+    chain: list[str] = []
+    current = start
+    while current in foldable and current not in resolved:
+        chain.append(current)
+        current = nodes[current].next[0].target
+    result: _Through = resolved.get(current, (current, None, None, {}))
+    for gateway in reversed(chain):
+        out = nodes[gateway].next[0]
+        target, when, condition, data = result
+        if out.when:
+            when, condition = out.when, out.condition
+        result = (target, when, condition, {**data, **out.data})
+        resolved[gateway] = result
+    return result
 
 
 def _merge_duplicates(model: Model, process: Process) -> bool:
