@@ -7,6 +7,7 @@ end. Names mix Chinese and English like real customer-service repositories.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sys
@@ -89,7 +90,7 @@ def bpmn_gateway_chain(gateways: int) -> bytes:
     out.append('<task id="t" name="Work"/><endEvent id="e"/>')
     chain = ["s", *(f"g{i}" for i in range(gateways)), "t", "e"]
     out += [f'<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-            for i, (a, b) in enumerate(zip(chain, chain[1:], strict=False))]
+            for i, (a, b) in enumerate(itertools.pairwise(chain))]
     out.append("</process></definitions>")
     return "".join(out).encode()
 
