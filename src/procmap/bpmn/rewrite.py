@@ -75,9 +75,15 @@ def _label(node: Node) -> str:
 
 
 def _fold_outcomes(process: Process) -> None:
-    for node in [n for n in process.nodes.values() if n.outcome_of]:
-        sources = [n for n in process.nodes.values() if any(f.target == node.key
-                                                            for f in n.next)]
+    outcomes = {k for k, n in process.nodes.items() if n.outcome_of}
+    if not outcomes:
+        return
+    sources_of: dict[str, list[Node]] = {k: [] for k in outcomes}
+    for source in process.nodes.values():
+        for target in dict.fromkeys(f.target for f in source.next if f.target in outcomes):
+            sources_of[target].append(source)
+    for key in outcomes:
+        node, sources = process.nodes[key], sources_of[key]
         if len(sources) == 1 and sources[0].kind == "approval":
             sources[0].next = node.next
             del process.nodes[node.key]
