@@ -24,6 +24,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from generate import catalog, process  # noqa: E402
 
+from procmap.model import Workspace  # noqa: E402
+
 Point = tuple[float, float]
 _DI = "{http://www.omg.org/spec/DD/20100524/DI}waypoint"
 _EDGE = "{http://www.omg.org/spec/BPMN/20100524/DI}BPMNEdge"
@@ -52,7 +54,7 @@ def _cross(a0: Point, a1: Point, b0: Point, b1: Point) -> bool:
         abs(d1), abs(d2), abs(d3), abs(d4)) > eps
 
 
-def workspace_for(steps: int) -> object:
+def workspace_for(steps: int) -> Workspace:
     from procmap.loader import load_text
     from procmap.model import build_workspace
 
@@ -60,24 +62,24 @@ def workspace_for(steps: int) -> object:
                             load_text(process(f"p{steps}", steps, seed=steps), "p.yaml")])
 
 
-def bpmn_edges(workspace: object) -> list[list[Point]]:
+def bpmn_edges(workspace: Workspace) -> list[list[Point]]:
     from lxml import etree
 
     from procmap.bpmn.export import to_bpmn
 
-    root = etree.fromstring(to_bpmn(workspace.processes, workspace).encode())  # type: ignore[attr-defined]
+    root = etree.fromstring(to_bpmn(workspace.processes, workspace).encode())
     return [[(float(p.get("x")), float(p.get("y"))) for p in edge.iter(_DI)]
             for edge in root.iter(_EDGE)]
 
 
-def svg_edges(workspace: object) -> list[list[Point]] | None:
+def svg_edges(workspace: Workspace) -> list[list[Point]] | None:
     if not (shutil.which("dot") and shutil.which("neato")):
         return None
     from procmap.render.build import diagram_for
     from procmap.render.graphviz import layout_diagram
 
-    (entry,) = workspace.processes  # type: ignore[attr-defined]
-    layout = layout_diagram(diagram_for(entry, workspace))  # type: ignore[arg-type]
+    (entry,) = workspace.processes
+    layout = layout_diagram(diagram_for(entry, workspace))
     return [list(route.points) for route in layout.routes]
 
 

@@ -130,7 +130,7 @@ def to_bpmn(entries: Sequence[ProcessEntry], workspace: Workspace) -> str:
         _diagram_xml(plane, pool)
     etree.indent(root, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + etree.tostring(root, encoding="unicode") + "\n")
+            + str(etree.tostring(root, encoding="unicode")) + "\n")
 
 
 def render_bpmn_file(entry: ProcessEntry, workspace: Workspace) -> bytes:
@@ -255,8 +255,8 @@ def _process_xml(root: etree._Element, pool: _Pool, roles: dict[str, Role]) -> N
             if role.description:
                 _sub(lane_element, "documentation", role.description)
             _role_element(_sub(lane_element, "extensionElements"), role)
-        for node in lane.nodes:
-            _sub(lane_element, "flowNodeRef", node)
+        for ref in lane.nodes:
+            _sub(lane_element, "flowNodeRef", ref)
     for node in pool.nodes.values():
         _node_xml(element, node)
     for flow in pool.flows:
