@@ -232,7 +232,7 @@ class Reader:
 
     def read_process(self, element: etree._Element, name: str,
                      pool: etree._Element | None) -> Process:
-        line, _ = self.where(element)
+        line, _column = self.where(element)
         process = Process(key=element.get("id") or f"process-{len(self.model.processes)}",
                           name=name, line=line, bpmn_id=element.get("id"),
                           description=_documentation(element) or (
@@ -388,25 +388,8 @@ class Reader:
         elif kind == "callActivity":
             self._call(element, node, process)
         elif kind in SUBPROCESSES:
-            if element.get("triggeredByEvent") == "true":
-                self._unsupported(element, process, why=(
-                    "event sub-processes (started by an event while the process runs) have "
-                    "no equivalent in format 1; model the reaction as its own process"))
+            if not self._subprocess(element, node, process, lane_of):
                 return
-            node.kind = "subprocess"
-            if kind != "subProcess":
-                what = ("an ad-hoc sub-process (its activities run in any order)"
-                        if kind == "adHocSubProcess" else "a transaction (with its rollback)")
-                self.report(LOSSY, element, f"{self.describe(element)} is {what}: imported "
-                            "as a plain sub-process", process, ident)
-            if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
-                    "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
-                    "intermediateThrowEvent"} for c in element):
-                inner = self.read_inner(element, process, lane_of, node.role)
-                node.called = inner.key
-                self.report(NOTE, element, f"{self.describe(element)} is an expanded "
-                            f"sub-process: its content becomes the separate process "
-                            f"'{inner.name}', called by this step", process, ident)
         elif kind in GATEWAYS:
             node.kind, node.gateway = GATEWAYS[kind], True
             node.role = lane_of.get(ident)
@@ -437,9 +420,35 @@ class Reader:
             node.kind = "approval"
         process.nodes[ident] = node
 
+    def _subprocess(self, element: etree._Element, node: Node, process: Process,
+                    lane_of: dict[str, str]) -> bool:
+        """A sub-process step (False: left out); an expanded one's content becomes a
+        process of its own, called by the step."""
+        kind, ident = local(element), node.key
+        if element.get("triggeredByEvent") == "true":
+            self._unsupported(element, process, why=(
+                "event sub-processes (started by an event while the process runs) have "
+                "no equivalent in format 1; model the reaction as its own process"))
+            return False
+        node.kind = "subprocess"
+        if kind != "subProcess":
+            what = ("an ad-hoc sub-process (its activities run in any order)"
+                    if kind == "adHocSubProcess" else "a transaction (with its rollback)")
+            self.report(LOSSY, element, f"{self.describe(element)} is {what}: imported "
+                        "as a plain sub-process", process, ident)
+        if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
+                "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
+                "intermediateThrowEvent"} for c in element):
+            inner = self.read_inner(element, process, lane_of, node.role)
+            node.called = inner.key
+            self.report(NOTE, element, f"{self.describe(element)} is an expanded "
+                        f"sub-process: its content becomes the separate process "
+                        f"'{inner.name}', called by this step", process, ident)
+        return True
+
     def read_inner(self, element: etree._Element, parent: Process,
                    lane_of: dict[str, str], role: str | None) -> Process:
-        line, _ = self.where(element)
+        line, _column = self.where(element)
         name = clean_name(element.get("name")) or element.get("id") or "sub-process"
         inner = Process(key=element.get("id") or name, name=name, line=line,
                         bpmn_id=element.get("id"), parent=parent.key,
