@@ -140,3 +140,16 @@ def test_lanes_whose_refs_do_not_resolve_use_the_diagram(tmp_path: Path) -> None
     assert found["登记"]["role"] == "客服" and found["打款"]["role"] == "财务"
     assert any("lists elements that are not in the file (gone-1)" in f.message
                for f in result.findings)
+
+
+def test_findings_speak_chinese() -> None:
+    from procmap import i18n
+
+    i18n.set_language("zh")
+    try:
+        result = run(PIZZA)
+    finally:
+        i18n.set_language("en")
+    messages = [f.message for f in result.findings]
+    assert any("处于一个没有出口的循环中" in m for m in messages), messages
+    assert any("结束事件" in m for m in messages)

@@ -21,6 +21,7 @@ import yaml
 
 from procmap.bpmn.ir import UNSUPPORTED, Model, Node, Process, Role
 from procmap.findings import Finding
+from procmap.i18n import _
 
 _STEP_ORDER = ("id", "name", "kind", "role", "of", "process", "wait", "duration", "sla",
                "deadline", "accountable", "consulted", "informed", "system", "activity",
@@ -119,9 +120,9 @@ def build(model: Model) -> ImportResult:
     processes = [p for p in model.processes if p.nodes]
     for process in model.processes:
         if not process.nodes:
-            model.report(UNSUPPORTED, process.line, 1,
-                         f"process '{process.name}' ({process.bpmn_id}) has no flow "
-                         "elements: it is left out", bpmn_id=process.bpmn_id)
+            model.report(UNSUPPORTED, process.line, 1, _(
+                "process '{name}' ({id}) has no flow elements: it is left out").format(
+                    name=process.name, id=process.bpmn_id), bpmn_id=process.bpmn_id)
     _process_ids(processes)
     role_ids = _role_ids(model)
     step_ids: dict[str, dict[str, str]] = {p.key: _step_ids(p) for p in processes}
@@ -299,7 +300,7 @@ def _drop_inferable_roles(steps: list[dict[str, Any]], droppable: set[str]) -> N
 
     wanted = {s["id"]: s["role"] for s in steps if s["id"] in droppable and "role" in s}
     dropped = dict(wanted)
-    for _ in range(len(wanted) + 1):
+    for _attempt in range(len(wanted) + 1):
         trial = [{k: v for k, v in s.items() if not (k == "role" and s["id"] in dropped)}
                  for s in steps]
         data = split_extensions(copy.deepcopy({"procmap": 1, "id": "x", "name": "x",

@@ -200,7 +200,7 @@ class Reader:
             ends = (element.get("sourceRef") or "", element.get("targetRef") or "")
             touched = next((owner[e] for e in ends if e in owner), None)
             if local(element) == "participant":
-                self._unsupported(element, why=(
+                self._unsupported(element, why=_(
                     "it is a pool without a process (a black box): format 1 has no "
                     "external participants"))
             else:
@@ -216,17 +216,18 @@ class Reader:
                                                                           "targetRef")]
                 names = [clean_name(e.get("name")) or e.get("id") if e is not None else "?"
                          for e in ends]
-                why = (f"a message from '{names[0]}' to '{names[1]}'; message flows between "
-                       "pools have no equivalent in format 1: note the hand-over in the "
-                       "steps' descriptions")
+                why = _("a message from '{source}' to '{target}'; message flows between "
+                        "pools have no equivalent in format 1: note the hand-over in the "
+                        "steps' descriptions").format(source=names[0], target=names[1])
             elif kind in DATA or (kind.endswith("Association") and kind.startswith("data")):
-                why = "data objects, stores and data associations are not part of format 1"
+                why = _("data objects, stores and data associations are not part of format 1")
             elif kind in ARTIFACTS:
-                why = "artifacts (annotations, associations, groups) are not part of format 1"
+                why = _("artifacts (annotations, associations, groups) are not part of "
+                        "format 1")
             else:
-                why = "format 1 has no equivalent"
-        self.report(UNSUPPORTED, element, f"{self.describe(element)} is left out: {why}",
-                    process)
+                why = _("format 1 has no equivalent")
+        self.report(UNSUPPORTED, element, _("{what} is left out: {why}").format(
+            what=self.describe(element), why=why), process)
 
     # -- processes
 
@@ -288,8 +289,8 @@ class Reader:
             refs = [r.text.strip() for r in lane.iterchildren(f"{_B}flowNodeRef")
                     if r.text and r.text.strip()]
             if not refs:
-                self.report(NOTE, lane, f"{self.describe(lane)} has no elements: no role "
-                            "is made for it", process)
+                self.report(NOTE, lane, _("{what} has no elements: no role is made for "
+                                          "it").format(what=self.describe(lane)), process)
                 continue
             key = self._lane_role(lane, name, process)
             if key not in process.lanes:
@@ -312,8 +313,9 @@ class Reader:
             return key
         if name is None or not clean_name(lane.get("name")):
             name = name or process.name
-            self.report(NOTE, lane, f"{self.describe(lane)} has no name: its role "
-                        f"is named '{name}' after the enclosing lane or pool", process)
+            self.report(NOTE, lane, _("{what} has no name: its role is named '{name}' after "
+                                      "the enclosing lane or pool").format(
+                                          what=self.describe(lane), name=name), process)
         return self.model.role_for_name(name)
 
     def _lane_from_diagram(self, lane: etree._Element, key: str, container: etree._Element,
@@ -379,9 +381,11 @@ class Reader:
         if node.role is None and kind in TASKS | SUBPROCESSES | {"callActivity"}:
             node.role = self._performer(element)
             if node.role is not None:
-                self.report(NOTE, element, f"{self.describe(element)} is outside any lane: "
-                            f"its role '{self.model.roles[node.role].name}' comes from its "
-                            "performer (potentialOwner)", process, ident)
+                self.report(NOTE, element, _(
+                    "{what} is outside any lane: its role '{role}' comes from its performer "
+                    "(potentialOwner)").format(what=self.describe(element),
+                                               role=self.model.roles[node.role].name),
+                    process, ident)
         stored = _procmap(element, "step")
         if kind in TASKS:
             node.kind = "task"
@@ -403,9 +407,10 @@ class Reader:
             self._unsupported(element, process)
             return
         if element.get("isForCompensation") == "true":
-            self.report(LOSSY, element, f"{self.describe(element)} is a compensation "
-                        "handler: imported as an ordinary step, not linked to what it "
-                        "compensates", process, ident)
+            self.report(LOSSY, element, _(
+                "{what} is a compensation handler: imported as an ordinary step, not "
+                "linked to what it compensates").format(what=self.describe(element)),
+                process, ident)
         self._node_children(element, node, process)
         if stored is not None:
             self._restore_step(stored, node)
@@ -426,24 +431,27 @@ class Reader:
         process of its own, called by the step."""
         kind, ident = local(element), node.key
         if element.get("triggeredByEvent") == "true":
-            self._unsupported(element, process, why=(
+            self._unsupported(element, process, why=_(
                 "event sub-processes (started by an event while the process runs) have "
                 "no equivalent in format 1; model the reaction as its own process"))
             return False
         node.kind = "subprocess"
         if kind != "subProcess":
-            what = ("an ad-hoc sub-process (its activities run in any order)"
-                    if kind == "adHocSubProcess" else "a transaction (with its rollback)")
-            self.report(LOSSY, element, f"{self.describe(element)} is {what}: imported "
-                        "as a plain sub-process", process, ident)
+            what = (_("an ad-hoc sub-process (its activities run in any order)")
+                    if kind == "adHocSubProcess" else _("a transaction (with its rollback)"))
+            self.report(LOSSY, element, _("{element} is {what}: imported as a plain "
+                                          "sub-process").format(
+                                              element=self.describe(element), what=what),
+                        process, ident)
         if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
                 "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
                 "intermediateThrowEvent"} for c in element):
             inner = self.read_inner(element, process, lane_of, node.role)
             node.called = inner.key
-            self.report(NOTE, element, f"{self.describe(element)} is an expanded "
-                        f"sub-process: its content becomes the separate process "
-                        f"'{inner.name}', called by this step", process, ident)
+            self.report(NOTE, element, _(
+                "{what} is an expanded sub-process: its content becomes the separate "
+                "process '{name}', called by this step").format(
+                    what=self.describe(element), name=inner.name), process, ident)
         return True
 
     def read_inner(self, element: etree._Element, parent: Process,
@@ -476,8 +484,10 @@ class Reader:
         if target is not None and local(target) in GLOBAL_TASKS:
             node.kind = "task"
             node.data["x-bpmn-called-element"] = called
-            self.report(NOTE, element, f"{self.describe(element)} calls the global task "
-                        f"'{clean_name(target.get('name')) or called}': imported as a task",
+            self.report(NOTE, element, _(
+                "{what} calls the global task '{task}': imported as a task").format(
+                    what=self.describe(element),
+                    task=clean_name(target.get("name")) or called),
                         process, node.key)
             return
         node.kind = "subprocess"
@@ -486,10 +496,11 @@ class Reader:
         elif _procmap(element, "step") is None:
             if called:
                 node.data["x-bpmn-called-element"] = called
-            self.report(LOSSY, element, f"{self.describe(element)} calls "
-                        f"{repr(called) if called else 'nothing'}, which is not a process "
-                        "in this file: set the step's `process` to the called process's "
-                        "procmap id", process, node.key)
+            self.report(LOSSY, element, _(
+                "{what} calls {called}, which is not a process in this file: set the "
+                "step's `process` to the called process's procmap id").format(
+                    what=self.describe(element),
+                    called=repr(called) if called else _("nothing")), process, node.key)
 
     def _event(self, element: etree._Element, node: Node, process: Process) -> None:
         kind = local(element)
@@ -500,20 +511,26 @@ class Reader:
             node.kind = "start"
             if triggers:
                 node.data["x-bpmn-trigger"] = trigger
-                self.report(NOTE, element, f"{self.describe(element)} is {_a(trigger)} start "
-                            "event: format 1 starts have no trigger type; kept as "
-                            "x-bpmn-trigger", process, node.key)
+                self.report(NOTE, element, _(
+                    "{what} is {a_trigger} start event: format 1 starts have no trigger "
+                    "type; kept as x-bpmn-trigger").format(
+                        what=self.describe(element), a_trigger=_a(trigger),
+                        trigger=trigger), process, node.key)
         elif kind == "endEvent":
             node.kind = "end"
             if triggers:
                 node.data["x-bpmn-result"] = trigger
                 if set(triggers) & _INTERRUPTING_ENDS:
-                    self.report(LOSSY, element, f"{self.describe(element)} is {_a(trigger)} "
-                                "end event: in format 1 an end only ends its own path; "
-                                "kept as x-bpmn-result", process, node.key)
+                    self.report(LOSSY, element, _(
+                        "{what} is {a_trigger} end event: in format 1 an end only ends its "
+                        "own path; kept as x-bpmn-result").format(
+                            what=self.describe(element), a_trigger=_a(trigger),
+                            trigger=trigger), process, node.key)
                 else:
-                    self.report(NOTE, element, f"{self.describe(element)} is {_a(trigger)} "
-                                "end event: kept as x-bpmn-result", process, node.key)
+                    self.report(NOTE, element, _(
+                        "{what} is {a_trigger} end event: kept as x-bpmn-result").format(
+                            what=self.describe(element), a_trigger=_a(trigger),
+                            trigger=trigger), process, node.key)
         elif "link" in triggers:
             node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
             link = element.find(f"{_B}linkEventDefinition")
@@ -528,18 +545,22 @@ class Reader:
                 self._timer(element, node, process)
             else:
                 node.data["x-bpmn-trigger"] = trigger or "none"
-                self.report(NOTE, element, f"{self.describe(element)} waits for "
-                            f"{_a(trigger or 'trigger')}: imported as a wait step without a "
-                            "duration; set `wait` to the usual waiting time", process,
+                self.report(NOTE, element, _(
+                    "{what} waits for {a_trigger}: imported as a wait step without a "
+                    "duration; set `wait` to the usual waiting time").format(
+                        what=self.describe(element), a_trigger=_a(trigger or "trigger"),
+                        trigger=trigger or "trigger"), process,
                             node.key)
         else:  # intermediateThrowEvent: a milestone, or sending something
             node.kind = "task"
             node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
             node.id_base = f"{triggers[0] if triggers else 'none'}-throw"  # not "task"
             rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
-            self.report(rule, element, f"{self.describe(element)} is "
-                        f"{_a(trigger or 'none')} intermediate throw event: imported as a task "
-                        "with no duration", process, node.key)
+            self.report(rule, element, _(
+                "{what} is {a_trigger} intermediate throw event: imported as a task with "
+                "no duration").format(what=self.describe(element),
+                                      a_trigger=_a(trigger or "none"),
+                                      trigger=trigger or "none"), process, node.key)
 
     def _definitions(self, element: etree._Element) -> list[etree._Element]:
         """An event's definitions: its own, and the shared ones its eventDefinitionRefs
@@ -578,11 +599,14 @@ class Reader:
         other = None if definition is None else next(
             (local(c) for c in definition if local(c) in ("timeDate", "timeCycle")), None)
         node.data["x-bpmn-timer"] = duration or other or "none"
-        what = (f"its duration '{duration}' is not ISO-8601" if duration else
-                f"it has a {other} instead of a duration" if other else
-                "it gives no duration")
-        self.report(LOSSY, element, f"{self.describe(element)} is a timer, but {what}: "
-                    "imported as a wait step without a duration; set `wait` by hand",
+        what = (_("its duration '{duration}' is not ISO-8601").format(duration=duration)
+                if duration else
+                _("it has a {other} instead of a duration").format(other=other) if other
+                else _("it gives no duration"))
+        self.report(LOSSY, element, _(
+            "{element} is a timer, but {what}: imported as a wait step without a "
+            "duration; set `wait` by hand").format(element=self.describe(element),
+                                                   what=what),
                     process, node.key)
 
     def _node_children(self, element: etree._Element, node: Node, process: Process) -> None:
@@ -595,9 +619,10 @@ class Reader:
                     "multi-instance, sequential" if child.get("isSequential") == "true"
                     else "multi-instance, parallel")
                 node.data["x-bpmn-loop"] = loop
-                self.report(LOSSY, element, f"{self.describe(element)} has a {loop} marker: "
-                            "format 1 runs a step once per visit; model the repetition as "
-                            "a rework loop, or set its duration to cover all repetitions",
+                self.report(LOSSY, element, _(
+                    "{what} has a {loop} marker: format 1 runs a step once per visit; "
+                    "model the repetition as a rework loop, or set its duration to cover "
+                    "all repetitions").format(what=self.describe(element), loop=loop),
                             process, node.key)
             elif kind in ("dataInputAssociation", "dataOutputAssociation"):
                 self._unsupported(child, process)
@@ -641,9 +666,11 @@ class Reader:
             if source in self.boundary_ids:
                 return  # handled with its boundary event
             missing = target if source in nodes else source
-            what = f"'{missing}', which was not imported" if missing else "nothing"
-            self.report(UNSUPPORTED, element, f"{self.describe(element)} connects to "
-                        f"{what}: the flow is left out", process)
+            what = _("'{missing}', which was not imported").format(missing=missing) \
+                if missing else _("nothing")
+            self.report(UNSUPPORTED, element, _(
+                "{flow} connects to {what}: the flow is left out").format(
+                    flow=self.describe(element), what=what), process)
             return
         when = element.get("name")
         when = clean_name(when)
@@ -675,9 +702,9 @@ class Reader:
                     for d in self._definitions(element)]
         trigger = " + ".join(triggers) or "none"
         if activity is None or not outgoing or "compensate" in triggers:
-            why = ("compensation has no equivalent in format 1" if "compensate" in triggers
-                   else "it leads nowhere" if activity is not None
-                   else "the activity it is attached to was not imported")
+            why = (_("compensation has no equivalent in format 1") if "compensate" in triggers
+                   else _("it leads nowhere") if activity is not None
+                   else _("the activity it is attached to was not imported"))
             self._unsupported(element, process, why=why)
             return
         outcome = process.nodes.get(f"{activity.key}#outcome") or _outcome(activity,
@@ -696,11 +723,14 @@ class Reader:
                 continue
             outcome.next.append(Flow(target, when=label, data=dict(data)))
         interrupting = element.get("cancelActivity", "true") != "false"
-        effect = ("interrupts the activity" if interrupting else
-                  "runs alongside the activity (non-interrupting)")
-        self.report(LOSSY, element, f"{self.describe(element)} on "
-                    f"'{activity.name or activity.key}' {effect}: imported as one branch "
-                    f"of the decision '{outcome.name}' after it", process, activity.key)
+        effect = (_("interrupts the activity") if interrupting else
+                  _("runs alongside the activity (non-interrupting)"))
+        self.report(LOSSY, element, _(
+            "{what} on '{activity}' {effect}: imported as one branch of the decision "
+            "'{decision}' after it").format(what=self.describe(element),
+                                            activity=activity.name or activity.key,
+                                            effect=effect, decision=outcome.name),
+            process, activity.key)
 
     def _links(self, process: Process) -> None:
         """Link events are go-tos: each throw leads to the catch of the same name, or the

@@ -26,16 +26,16 @@ from typing import Any
 
 from procmap.bpmn.ir import LOSSY, NOTE, Flow, Model, Node, Process
 from procmap.findings import Severity
-from procmap.i18n import _
+from procmap.i18n import N_, _
 
 WORK_KINDS = frozenset({"task", "approval", "wait", "subprocess"})
 _SPLITTERS = frozenset({"task", "wait", "subprocess", "start"})
 _ODD_GATEWAYS = {
-    "inclusiveGateway": "an inclusive gateway (every branch whose condition holds is "
-                        "taken)",
-    "eventBasedGateway": "an event-based gateway (the first event to happen chooses the "
-                         "branch)",
-    "complexGateway": "a complex gateway (a custom rule chooses the branches)",
+    "inclusiveGateway": N_("an inclusive gateway (every branch whose condition holds is "
+                           "taken)"),
+    "eventBasedGateway": N_("an event-based gateway (the first event to happen chooses "
+                            "the branch)"),
+    "complexGateway": N_("a complex gateway (a custom rule chooses the branches)"),
 }
 
 
@@ -69,7 +69,8 @@ def _note(model: Model, process: Process, node: Node | None, rule: tuple[str, Se
 def _label(node: Node) -> str:
     """How findings name an element: kind, name and BPMN id, as the reader does."""
     if not node.bpmn_id:
-        return f"'{node.name}'" if node.name else f"the added {node.kind} step"
+        return f"'{node.name}'" if node.name else _("the added {kind} step").format(
+            kind=node.kind)
     return (f"{node.element} '{node.name}' ({node.bpmn_id})" if node.name
             else f"{node.element} {node.bpmn_id}")
 
@@ -115,14 +116,16 @@ def _explicit_splits(model: Model, process: Process) -> None:
                                    id_from=node.key))
         node.next = [Flow(split.key)]
         if conditional:
-            _note(model, process, node, LOSSY, (
-                f"{_label(node)} has {len(split.next)} outgoing flows with conditions: in "
-                "BPMN every flow whose condition holds is taken, procmap takes exactly one; "
-                "they become the branches of a decision after it"))
+            _note(model, process, node, LOSSY, _(
+                "{what} has {count} outgoing flows with conditions: in BPMN every flow "
+                "whose condition holds is taken, procmap takes exactly one; they become "
+                "the branches of a decision after it").format(what=_label(node),
+                                                             count=len(split.next)))
         else:
-            _note(model, process, node, NOTE, (
-                f"{_label(node)} has {len(split.next)} outgoing flows, which BPMN takes all "
-                "at once: procmap adds the parallel step after it"))
+            _note(model, process, node, NOTE, _(
+                "{what} has {count} outgoing flows, which BPMN takes all at once: procmap "
+                "adds the parallel step after it").format(what=_label(node),
+                                                         count=len(split.next)))
 
 
 def _implicit_ends(model: Model, process: Process) -> None:
@@ -132,9 +135,10 @@ def _implicit_ends(model: Model, process: Process) -> None:
     end = _add(process, Node("#end", "end", "", id_base="end"))
     for node in dead:
         node.next = [Flow(end.key)]
-    _note(model, process, None, NOTE, (
-        f"{len(dead)} element(s) have no outgoing flow, which ends the path in BPMN: "
-        f"procmap leads them to a new end step ({', '.join(_label(n) for n in dead)})"))
+    _note(model, process, None, NOTE, _(
+        "{count} element(s) have no outgoing flow, which ends the path in BPMN: procmap "
+        "leads them to a new end step ({names})").format(
+            count=len(dead), names=", ".join(_label(n) for n in dead)))
 
 
 def _one_start(model: Model, process: Process) -> None:
@@ -146,7 +150,7 @@ def _one_start(model: Model, process: Process) -> None:
         targets = {f.target for old in starts for f in old.next}
         if len(targets) == 1:  # every start event leads to the same step
             start.next = [Flow(targets.pop())]
-            effect = "they all lead to the same step, so one start step replaces them"
+            effect = _("they all lead to the same step, so one start step replaces them")
         else:
             choice = _add(process, Node("#start-trigger", "decision", "",
                                         name="Which start?", id_base="start-trigger"))
@@ -155,13 +159,14 @@ def _one_start(model: Model, process: Process) -> None:
                 data = {k: v for k, v in old.data.items() if k.startswith("x-")}
                 choice.next.extend(Flow(f.target, when=old.name or old.key, data=dict(data))
                                    for f in old.next)
-            effect = (f"they become the branches of the decision '{choice.name}' after a "
-                      "new start step")
+            effect = _("they become the branches of the decision '{name}' after a new "
+                       "start step").format(name=choice.name)
         for old in starts:
             del process.nodes[old.key]
-        _note(model, process, starts[0], LOSSY, (
-            f"the process has {len(starts)} start events "
-            f"({', '.join(_label(s) for s in starts)}); format 1 has one start: {effect}"))
+        _note(model, process, starts[0], LOSSY, _(
+            "the process has {count} start events ({names}); format 1 has one start: "
+            "{effect}").format(count=len(starts), names=", ".join(_label(s) for s in starts),
+                               effect=effect))
         return
     counts = incoming(process)
     roots = [n for n in process.nodes.values() if not counts[n.key]] or [
@@ -173,9 +178,9 @@ def _one_start(model: Model, process: Process) -> None:
         split = _add(process, Node("#start-split", "parallel", "", id_base="start-split",
                                    next=[Flow(r.key) for r in roots]))
         start.next = [Flow(split.key)]
-    _note(model, process, None, NOTE, (
-        "the process has no start event: procmap adds one, leading to "
-        f"{', '.join(_label(r) for r in roots)}"))
+    _note(model, process, None, NOTE, _(
+        "the process has no start event: procmap adds one, leading to {names}").format(
+            names=", ".join(_label(r) for r in roots)))
 
 
 def _fold_merges(model: Model, process: Process) -> None:
@@ -210,10 +215,11 @@ def _fold_merges(model: Model, process: Process) -> None:
         _merge_duplicates(model, process)
     if folded:
         shown = ", ".join(_label(n) for n in folded[:5])
-        more = f" and {len(folded) - 5} more" if len(folded) > 5 else ""
-        _note(model, process, None, NOTE, (
-            f"{len(folded)} gateway(s) only merged or passed the flow on and are left out, "
-            f"since format 1 merges implicitly: {shown}{more}"))
+        more = _(" and {count} more").format(count=len(folded) - 5) if len(folded) > 5 else ""
+        _note(model, process, None, NOTE, _(
+            "{count} gateway(s) only merged or passed the flow on and are left out, since "
+            "format 1 merges implicitly: {names}").format(count=len(folded),
+                                                          names=shown + more))
 
 
 _Through = tuple[str, "str | None", "str | None", dict[str, Any]]
@@ -275,9 +281,10 @@ def _merge_duplicates(model: Model, process: Process) -> bool:
             if "probability" in first.data and "probability" in flow.data:
                 first.data["probability"] += flow.data["probability"]
             changed = True
-            _note(model, process, node, NOTE, (
-                f"{_label(node)} has two flows to the same step: they become one "
-                f"transition{' (' + first.when + ')' if first.when else ''}"))
+            _note(model, process, node, NOTE, _(
+                "{what} has two flows to the same step: they become one transition"
+                "{when}").format(what=_label(node),
+                                 when=f" ({first.when})" if first.when else ""))
         node.next = kept
     return changed
 
@@ -286,9 +293,9 @@ def _report_odd_gateways(model: Model, process: Process) -> None:
     for node in process.nodes.values():
         what = _ODD_GATEWAYS.get(node.element)
         if what and len(node.next) >= 2:
-            _note(model, process, node, LOSSY, (
-                f"{_label(node)} is {what}: imported as a decision, where exactly one "
-                "branch is taken"))
+            _note(model, process, node, LOSSY, _(
+                "{element} is {what}: imported as a decision, where exactly one branch is "
+                "taken").format(element=_label(node), what=_(what)))
 
 
 def _default_roles(model: Model, process: Process) -> None:
@@ -299,13 +306,13 @@ def _default_roles(model: Model, process: Process) -> None:
     role = process.pool_role or process.called_by_role or model.role_for_name(process.name)
     for node in lacking:
         node.role = role
-    source = ("of the enclosing sub-process's step" if process.pool_role
-              else "of the step that calls this process" if process.called_by_role
-              else "of the pool" if process.pooled else "named after the process")
+    source = (_("of the enclosing sub-process's step") if process.pool_role
+              else _("of the step that calls this process") if process.called_by_role
+              else _("of the pool") if process.pooled else _("named after the process"))
     name = model.roles[role].name or role
-    _note(model, process, None, NOTE, (
-        f"{len(lacking)} step(s) are outside any lane: they get the role '{name}' "
-        f"{source}"))
+    _note(model, process, None, NOTE, _(
+        "{count} step(s) are outside any lane: they get the role '{name}' {source}").format(
+            count=len(lacking), name=name, source=source))
 
 
 def _successors(process: Process) -> dict[str, list[str]]:
@@ -348,15 +355,15 @@ def _exit_loops(model: Model, process: Process) -> None:
         end = _add(process, Node(f"{node.key}#loop-end", "end", "", line=node.line,
                                  column=node.column, id_base="end", id_from=node.key))
         if node.kind == "decision":
-            node.next.append(Flow(end.key, when=_("the process ends elsewhere")))
+            node.next.append(Flow(end.key, when="the process ends elsewhere"))
         else:
             exit_ = _add(process, Node(f"{node.key}#loop-exit", "decision", "",
-                                       name=_("Go on?"), role=node.role, line=node.line,
+                                       name="Go on?", role=node.role, line=node.line,
                                        column=node.column, id_base="exit",
                                        id_from=node.key))
-            exit_.next = [Flow(f.target, when=f.when or _("again"), data=f.data)
+            exit_.next = [Flow(f.target, when=f.when or "again", data=f.data)
                           for f in node.next]
-            exit_.next.append(Flow(end.key, when=_("the process ends elsewhere")))
+            exit_.next.append(Flow(end.key, when="the process ends elsewhere"))
             node.next = [Flow(exit_.key)]
         _note(model, process, node, LOSSY, _(
             "{what} is in a loop that no path leaves (in BPMN a terminate end elsewhere, "
