@@ -83,7 +83,7 @@ def _fold_outcomes(process: Process) -> None:
     for source in process.nodes.values():
         for target in dict.fromkeys(f.target for f in source.next if f.target in outcomes):
             sources_of[target].append(source)
-    for key in outcomes:
+    for key in [k for k in process.nodes if k in outcomes]:  # file order
         node, sources = process.nodes[key], sources_of[key]
         if len(sources) == 1 and sources[0].kind == "approval":
             sources[0].next = node.next
