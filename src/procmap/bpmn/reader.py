@@ -715,13 +715,21 @@ class Reader:
                       if local(d) == "timerEventDefinition"), None)
         if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
             data["x-bpmn-timer"] = duration
+        merged = 0
         for flow in outgoing:
             target = flow.get("targetRef") or ""
             same = next((f for f in outcome.next if f.target == target), None)
             if same is not None:  # the event flows where the activity flows
                 same.when = " / ".join(dict.fromkeys(w for w in (same.when, label) if w))
+                merged += 1
                 continue
             outcome.next.append(Flow(target, when=label, data=dict(data)))
+        if merged == len(outgoing):
+            self.report(NOTE, element, _(
+                "{what} on '{activity}' leads where the activity leads: no branch of its "
+                "own").format(what=self.describe(element),
+                              activity=activity.name or activity.key), process, activity.key)
+            return
         interrupting = element.get("cancelActivity", "true") != "false"
         effect = (_("interrupts the activity") if interrupting else
                   _("runs alongside the activity (non-interrupting)"))
