@@ -51,6 +51,9 @@ class Finding:
     cause: frozenset[Any] | None = field(default=None, compare=False, hash=False,
                                          repr=False)
     suggestion: Any = field(default=None, compare=False, hash=False, repr=False)
+    #: the share of what removing `cause` saves that this finding claims (a bounce that
+    #: only some of a step's cases make claims their share of the step's queue)
+    cause_share: float = field(default=1.0, compare=False, hash=False, repr=False)
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

@@ -63,7 +63,8 @@ def test_json_has_the_contract_keys(run_cli: RunCli) -> None:
     assert complaint["lead_time_hours"]["p50"] <= complaint["lead_time_hours"]["p90"]
     assert 0 <= complaint["sla_attainment"] <= 1
     assert set(complaint["deadlines"]) == {"triage", "propose-solution", "follow-up"}
-    assert complaint["cost_per_case"] is None  # no role has a cost
+    # every role of examples/roles.yaml has a cost (85/h for an agent...)
+    assert complaint["cost_per_case"] is not None and complaint["cost_per_case"] > 0
     tech = next(r for r in data["roles"] if r["id"] == "tech-support")
     assert tech["utilization"] > 1  # audit: 1.25
     assert set(tech["queue_wait_hours"]) == {"mean", "p90"}

@@ -129,14 +129,15 @@ class AuditContext(ValidateContext):
     def at_step(self, rule: Rule, entry: ProcessEntry, step_id: str, message: str,
                 *field: str | int, key: bool = False, role: str | None = None,
                 cost: float | None = None, severity: Severity | None = None,
-                cause: Collection[Change] | None = None, suggestion: Any = None) -> Finding:
+                cause: Collection[Change] | None = None, suggestion: Any = None,
+                cause_share: float = 1.0) -> Finding:
         """A finding on a step, or on one of its fields (`"next", 0, "to"`). `cause`: the
         changes that remove it (its cost is what they save, set by the engine)."""
         path: Path = ("steps", self.step_index(entry, step_id), *field)
         return replace(self._finding(rule, entry.doc, path, key, message, entry.process.id,
                                      step_id, role, cost, severity),
                        cause=None if cause is None else frozenset(cause),
-                       suggestion=suggestion)
+                       suggestion=suggestion, cause_share=cause_share)
 
     def at_process(self, rule: Rule, entry: ProcessEntry, message: str, *field: str | int,
                    key: bool = False, cost: float | None = None,

@@ -49,7 +49,8 @@ def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding
         alone = {n: ctx.saving(analysis, findings[n].cause or ()) for n in members}
         # largest first; on a tie the specific finding (a redundant approval) before
         # the general one (the step is a bottleneck), then the more severe
-        members.sort(key=lambda n: (-alone[n].hours, findings[n].rule in _GENERAL,
+        members.sort(key=lambda n: (-alone[n].hours * findings[n].cause_share,
+                                    findings[n].rule in _GENERAL,
                                     -int(findings[n].severity), findings[n].sort_key))
         counted: frozenset[Change] = frozenset()
         before = Saving()
@@ -57,13 +58,16 @@ def settle_costs(findings: Sequence[Finding], ctx: AuditContext) -> list[Finding
         for n in members:
             counted = counted | (findings[n].cause or frozenset())
             after = ctx.saving(analysis, counted)
-            hours = max(0.0, after.hours - before.hours)
+            share = findings[n].cause_share
+            hours = share * max(0.0, after.hours - before.hours)
             money = _difference(after, before).money(costs) if priced else None
+            money = None if money is None else share * money
             message = findings[n].message
-            if hours < alone[n].hours - 1e-6:
+            if hours < share * alone[n].hours - 1e-6:
                 message += _(" (counted once: {shared} of it is the time `{rule}` reports "
                              "on this step)").format(
-                                 shared=wording.hours(alone[n].hours - hours), rule=first)
+                                 shared=wording.hours(share * alone[n].hours - hours),
+                                 rule=first)
             result[n] = replace(findings[n], cost_hours=hours, message=message,
                                 cost_money=None if money is None else max(0.0, money))
             before = after

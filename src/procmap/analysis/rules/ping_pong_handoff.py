@@ -7,7 +7,8 @@ fork or join are not bounces (the branches work side by side), nor is a `subproc
 step (the called process's roles do its work), nor a planned `wait` step.
 
 The cost is the queueing the bounce adds: the expected lead time the model saves without
-the typed waits of the bounced step and of the step that takes the case back. The advice
+the typed wait of the bounced step (the queue for the other role), in the share of the
+step's visits that are bounces. The advice
 "let A do it" is only given when no other rule would then flag the process (moving an
 approval to the role whose work it approves would be a `self-approval`).
 
@@ -131,8 +132,10 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step_id: str, role: s
              count: float, back: list[str]) -> Finding:
     entry = analysis.entry
     step = entry.process.step_index[step_id]
-    cause = {whatif.wait(step_id), *(whatif.wait(t) for t in back)}
-    saved = ctx.saving(analysis, cause).hours
+    cause = {whatif.wait(step_id)}
+    visits = analysis.metrics.visits.get(step_id, 0.0) if analysis.metrics else 0.0
+    share = min(1.0, count / visits) if visits > 0 else 0.0
+    saved = share * ctx.saving(analysis, cause).hours
     first, other = ctx.role_label(role), ctx.role_label(step.role or "")
     proposed = Suggestion((("role", role),), process=analysis.id, step=step_id)
     suggestion = None if conflicts(ctx, proposed, RULE.id) else proposed
@@ -149,4 +152,5 @@ def _finding(ctx: AuditContext, analysis: ProcessAnalysis, step_id: str, role: s
             first=wording.name(first), other=wording.name(other),
             step=wording.name(step.label), count=wording.number(count),
             saved=wording.hours(saved), advice=advice),
-        "role", role=step.role, cost=saved, cause=cause, suggestion=suggestion)
+        "role", role=step.role, cost=saved, cause=cause, suggestion=suggestion,
+        cause_share=share)
