@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+# extras of the development install; .ci/run adds `spark` (pyspark, 300+ MB, once)
+EXTRAS ?= dev
 
 .PHONY: run test lint bench schema docs i18n clean system-deps sdist sdist-check
 
@@ -16,8 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[$(EXTRAS)]'
 	touch $@ $(STAMP)
+	echo '$(EXTRAS)' > $(VENV)/.extras
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -40,6 +43,8 @@ run: $(STAMP) system-deps
 ## test: install the dev extras and run the whole suite; ends with what was skipped and why
 ## (PROCMAP_OFFLINE=1 skips the tests that download; PYTEST_ARGS="-k ..." narrows the run)
 test: $(DEVSTAMP) system-deps
+	@grep -qx '$(EXTRAS)' $(VENV)/.extras 2>/dev/null || $(BIN)/pip install -q -e '.[$(EXTRAS)]'
+	@echo '$(EXTRAS)' > $(VENV)/.extras
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff over the code, tests, benchmarks and scripts; mypy --strict over the same

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from procmap.cli.audit import audit
+from procmap.cli.conform import conform
 from procmap.cli.diff import diff
 from procmap.cli.doctor import doctor
 from procmap.cli.import_bpmn import import_bpmn
@@ -23,4 +24,5 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("doctor", doctor),
     ("import", import_bpmn),
     ("diff", diff),
+    ("conform", conform),
 ]

@@ -28,8 +28,9 @@ Path = tuple[str | int, ...]
 
 
 #: where a rule runs: "load" (found while reading files), "validate", "audit",
-#: "import" (about a BPMN model being imported), "engine" (about procmap itself)
-PHASES = ("load", "validate", "audit", "import", "engine")
+#: "import" (about a BPMN model being imported), "conform" (what an event log shows,
+#: `procmap conform`), "engine" (about procmap itself)
+PHASES = ("load", "validate", "audit", "import", "conform", "engine")
 
 
 @dataclass(frozen=True)
