@@ -99,11 +99,11 @@ def _times(node: Any, observed: Mapping[str, Any], least: float) -> None:
         values = observed[f"{key}_hours"]
         if values["p50"] is None or observed["timed"][key] < least:
             continue
-        if key in node or values["p50"] * 60 >= 0.5:
-                node[key] = _spread(values)
-            else:
-                position = list(node).index("role") + 1 if "role" in node else len(node)
-                node.insert(position, key, _spread(values))
+        if key in node:
+            node[key] = _spread(values)
+        elif values["p50"] * 60 >= 0.5:  # no wait written and none observed: leave it
+            position = list(node).index("role") + 1 if "role" in node else len(node)
+            node.insert(position, key, _spread(values))
 
 
 def _probability(node: Any, item: Mapping[str, Any]) -> None:
