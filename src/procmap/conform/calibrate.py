@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -143,7 +144,8 @@ def calibrate_files(result: ConformResult, *, write: bool, least: float = 30
             continue
         diffs.append("".join(difflib.unified_diff(
             before.splitlines(keepends=True), after.splitlines(keepends=True),
-            fromfile=f"a/{path}", tofile=f"b/{path}")))
+            fromfile=path if os.path.isabs(path) else f"a/{path}",
+            tofile=path if os.path.isabs(path) else f"b/{path}")))
         if write:
             write_atomic(path, after)
             written.append(path)

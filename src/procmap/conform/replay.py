@@ -226,7 +226,7 @@ def replay(net: Net, steps: list[int]) -> Replay:
             after = net.jump(states, node)
         states = net.closure(after)
         previous = node
-    if not any(len(m) == 0 for m in states):
+    if steps and not any(len(m) == 0 for m in states):
         result.fits = False
         last = graph.ids[previous] if previous is not None else None
         result.deviations.append(Deviation("missing-end", source=last, step=last))

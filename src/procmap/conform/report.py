@@ -9,11 +9,23 @@ from typing import TYPE_CHECKING, Any
 
 from procmap.i18n import _
 from procmap.text.escape import markdown as md
-from procmap.text.escape import one_line, terminal_lines
+from procmap.text.escape import one_line, terminal, terminal_lines
 from procmap.text.units import short_duration
 
 if TYPE_CHECKING:
     from procmap.conform.compare import ConformResult
+
+
+def _visible(data: Any) -> Any:
+    """The data with control and bidi characters of every string shown as escapes (for
+    Markdown and HTML: a name must not reorder or break what a reader sees)."""
+    if isinstance(data, str):
+        return terminal(data)
+    if isinstance(data, dict):
+        return {key: _visible(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_visible(value) for value in data]
+    return data
 
 
 def _hours(value: float | None) -> str:
@@ -102,9 +114,9 @@ def sarif(result: ConformResult, **_options: Any) -> str:
 
 def markdown(result: ConformResult, **_options: Any) -> str:
     out = ["# " + _("Conformance: designed against observed"), ""]
-    out += [md(line) for line in _summary(result)] + [""]
+    out += [md(terminal(line)) for line in _summary(result)] + [""]
     for report in result.processes:
-        data = report.data
+        data = _visible(report.data)
         lead = data["lead_time_hours"] or {}
         out += [f"## {md(data['name'])} (`{md(data['id'])}`)", "",
                 "| " + _("cases") + " | " + _("fitness") + " | " + _("lead time p50") + " | "
@@ -139,8 +151,8 @@ def markdown(result: ConformResult, **_options: Any) -> str:
         out.append("")
     if result.findings:
         out += ["## " + _("Findings"), ""]
-        out += [f"- **{f.severity.label}** `{f.rule}` {md(f.file)}:{f.line}: {md(f.message)}"
-                for f in result.findings]
+        out += [f"- **{f.severity.label}** `{f.rule}` {md(terminal(f.file))}:{f.line}: "
+                f"{md(terminal(f.message))}" for f in result.findings]
     return "\n".join(out) + "\n"
 
 
@@ -154,6 +166,8 @@ def html(result: ConformResult, **_options: Any) -> str:
         autoescape=True, undefined=jinja2.StrictUndefined)
     environment.globals.update(_=_, hours=_hours, share=_share)
     template = environment.get_template("conform.html.j2")
-    return template.render(result=result, summary=_summary(result),
-                           processes=[r.data for r in result.processes],
-                           findings=result.findings, lang=i18n.current())
+    findings = [{"severity": f.severity.label, "rule": f.rule, "file": terminal(f.file),
+                 "line": f.line, "message": terminal(f.message)} for f in result.findings]
+    return template.render(summary=_visible(_summary(result)),
+                           processes=_visible([r.data for r in result.processes]),
+                           findings=findings, lang=i18n.current())

@@ -45,8 +45,8 @@ def check(ctx: ConformContext) -> Iterator[Finding]:
         cases = report.data["cases"] or 1
         for item in report.data["deviations"]:
             share = item["cases"] / cases
-            text = _message(report, item).format(
-                cases=item["cases"], share=f"{share:.1%}", example=item["example_case"])
+            text = _message(report, item, cases=item["cases"], share=f"{share:.1%}",
+                            example=item["example_case"])
             extra = {"kind": item["kind"], "cases": item["cases"],
                      "example_case": item["example_case"]}
             step = item.get("step") or item.get("from") or item.get("to")
@@ -58,28 +58,28 @@ def check(ctx: ConformContext) -> Iterator[Finding]:
                 yield ctx.at(RULE, report, step, text, **extra)
 
 
-def _message(report: Any, item: dict[str, Any]) -> str:
+def _message(report: Any, item: dict[str, Any], **values: Any) -> str:
     kind = item["kind"]
     names = {"source": label(report, item.get("from")), "target": label(report, item.get("to")),
-             "step": label(report, item.get("step"))}
+             "step": label(report, item.get("step")), **values}
     if kind == "unknown-activity":
         other = item.get("other_process")
-        text = (_("{{cases}} cases ({{share}}) have the activity '{activity}', which belongs "
-                  "to the process '{other}', not to this one (e.g. case {{example}})")
+        text = (_("{cases} cases ({share}) have the activity '{activity}', which belongs "
+                  "to the process '{other}', not to this one (e.g. case {example})")
                 if other else
-                _("{{cases}} cases ({{share}}) have the activity '{activity}', which is no "
+                _("{cases} cases ({share}) have the activity '{activity}', which is no "
                   "step of this process: add it as a step or to a step's `activity` "
-                  "(e.g. case {{example}})"))
-        return text.format(activity=item.get("activity"), other=other)
+                  "(e.g. case {example})"))
+        return text.format(activity=item.get("activity"), other=other, **values)
     text = {
-        "unmodelled-transition": _("{{cases}} cases ({{share}}) go from '{source}' to "
+        "unmodelled-transition": _("{cases} cases ({share}) go from '{source}' to "
                                    "'{target}', which the process does not allow (e.g. "
-                                   "case {{example}})"),
-        "skipped-step": _("{{cases}} cases ({{share}}) skip '{step}' on the way from "
-                          "'{source}' to '{target}' (e.g. case {{example}})"),
-        "missing-start": _("{{cases}} cases ({{share}}) begin at '{step}', which the start "
-                           "does not lead to without another step (e.g. case {{example}})"),
-        "missing-end": _("{{cases}} cases ({{share}}) stop after '{step}', where the process "
-                         "cannot end without another step (e.g. case {{example}})"),
-    }.get(kind, _("{{cases}} cases ({{share}}) deviate (e.g. case {{example}})"))
+                                   "case {example})"),
+        "skipped-step": _("{cases} cases ({share}) skip '{step}' on the way from "
+                          "'{source}' to '{target}' (e.g. case {example})"),
+        "missing-start": _("{cases} cases ({share}) begin at '{step}', which the start "
+                           "does not lead to without another step (e.g. case {example})"),
+        "missing-end": _("{cases} cases ({share}) stop after '{step}', where the process "
+                         "cannot end without another step (e.g. case {example})"),
+    }.get(kind, _("{cases} cases ({share}) deviate (e.g. case {example})"))
     return text.format(**names)
