@@ -104,10 +104,10 @@ QUERIES: dict[str, str] = {
           FROM steps_done
         ), paired AS (
           SELECT d.process, d.case_id, d.activity, d.t - d.prev_t AS gap,
-                 CASE WHEN s.t IS NULL THEN NULL ELSE greatest(d.t - s.t, 0.0) END
+                 CASE WHEN s.t IS NULL THEN NULL ELSE greatest(d.t - s.t, CAST(0 AS DOUBLE)) END
                    AS duration,
                  CASE WHEN s.t IS NULL OR d.prev_t IS NULL THEN NULL
-                      ELSE greatest(s.t - d.prev_t, 0.0) END AS wait
+                      ELSE greatest(s.t - d.prev_t, CAST(0 AS DOUBLE)) END AS wait
           FROM d LEFT JOIN s
             ON d.case_id = s.case_id AND d.activity = s.activity AND d.k = s.k
         )
@@ -131,7 +131,7 @@ QUERIES: dict[str, str] = {
                percentile(lt.lead, 0.5) AS p50, percentile(lt.lead, 0.9) AS p90,
                percentile(lt.lead, 0.95) AS p95,
                avg(CASE WHEN p.sla_s IS NULL THEN NULL
-                        WHEN lt.lead <= p.sla_s THEN 1.0 ELSE 0.0 END) AS sla_attainment
+                        WHEN lt.lead <= p.sla_s THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS sla_attainment
         FROM lt JOIN processes p ON lt.process = p.process
         GROUP BY lt.process
     """,
@@ -151,7 +151,7 @@ QUERIES: dict[str, str] = {
           GROUP BY dl.process, dl.step, f.case_id
         )
         SELECT process, step, count(*) AS cases,
-               avg(CASE WHEN took <= limit_s THEN 1.0 ELSE 0.0 END) AS attainment
+               avg(CASE WHEN took <= limit_s THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS attainment
         FROM reached GROUP BY process, step
     """,
     # rework: cases in which some activity is done more than once
