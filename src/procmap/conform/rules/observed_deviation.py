@@ -6,8 +6,9 @@ cases and an example case, at the step concerned (the process for an unknown act
 Accept the ones that are fine with `[conform] accept` in procmap.toml, e.g.
 `accept = [{kind = "skipped-step", step = "survey"}]`.
 
-Failing (the log has cases going from triage straight to close):
+Failing:
 
+    # the log has cases going from triage straight to close
     steps:
       - {id: received, kind: start, next: triage}
       - {id: triage, role: cs-agent, duration: 20m, next: resolve}
@@ -15,8 +16,9 @@ Failing (the log has cases going from triage straight to close):
       - {id: close, role: cs-agent, duration: 5m, next: done}
       - {id: done, kind: end}
 
-Passing (the model allows it):
+Passing:
 
+    # the model allows it
     steps:
       - {id: received, kind: start, next: triage}
       - {id: triage, role: cs-agent, duration: 20m, next: route}

@@ -4,8 +4,9 @@ Needs start and complete events. Reported for every step the log times (info), a
 warning when the observed median is more than `observed-ratio` times the designed median,
 or less than its inverse.
 
-Failing (diagnosis really takes about 5 hours):
+Failing:
 
+    # diagnosis really takes about 5 hours
     steps:
       - {id: diagnose, role: tech-support, duration: 2h, next: done}
 

@@ -5,8 +5,9 @@ Reported for every such transition the log shows (info), as a warning when the o
 share differs from the designed one by more than `observed-probability-gap` over at least
 `observed-min-cases` cases.
 
-Failing (half the cases really escalate):
+Failing:
 
+    # half the cases really escalate
     steps:
       - id: classify
         kind: decision

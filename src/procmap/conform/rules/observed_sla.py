@@ -4,8 +4,9 @@ The share of cases done within the process's `sla` (first event to last), and of
 reaching each step with a `deadline` in time, measured on the log. A warning when a share
 is below `sla-attainment` (default 0.95, `[thresholds]`).
 
-Failing (cases really take 4-6 days):
+Failing:
 
+    # cases really take 4-6 days
     sla: 3d
 
 Passing:
@@ -20,12 +21,15 @@ from collections.abc import Iterator
 from procmap.conform.rules import ConformContext, label
 from procmap.findings import Finding, Severity
 from procmap.i18n import _
-from procmap.rules.base import Rule
+from procmap.rules.base import Option, Rule
 from procmap.text.units import short_duration
 
 RULE = Rule("observed-sla", Severity.WARNING,
-            "the observed SLA or deadline attainment is below the sla-attainment threshold",
-            phase="conform")
+            "the observed SLA or deadline attainment is below {sla-attainment}",
+            phase="conform",
+            options=(Option("sla-attainment", 0.95, "the share of cases that must finish "
+                            "within the SLA (and reach each deadline in time)",
+                            maximum=1.0),))
 
 
 def check(ctx: ConformContext) -> Iterator[Finding]:

@@ -5,8 +5,9 @@ observed median is more than `observed-ratio` times the designed median, or less
 inverse, over at least `observed-min-cases` observations. `procmap conform
 --calibrate` writes the observed values into the file.
 
-Failing (cases really wait about 6 hours before triage):
+Failing:
 
+    # cases really wait about 6 hours before triage
     steps:
       - {id: triage, role: cs-agent, wait: 1h, duration: 20m, next: done}
 
