@@ -53,7 +53,7 @@ def _draw(rng: random.Random, value: float) -> float:
     if median is None or p90 is None or p90 <= median or median <= 0:
         return float(value)
     sigma = math.log(p90 / median) / Z90
-    return median * math.exp(rng.gauss(0.0, sigma))
+    return float(median) * math.exp(rng.gauss(0.0, sigma))
 
 
 class Generator:

@@ -25,7 +25,7 @@ def _findings(folder: Path, model: str, rule: str) -> list[Finding]:
 
 
 def test_every_conform_rule_has_a_fixture_folder() -> None:
-    assert RULES == sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+    assert sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) == RULES
 
 
 @pytest.mark.parametrize("rule", RULES)

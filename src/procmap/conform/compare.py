@@ -135,9 +135,8 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
         data = by_process.get(model.id, {})
         owners = {a: p for a, p in owner.items() if p != model.id}
         reports.append(_report(workspace, model, data, owners, days, accept))
-    result = ConformResult(log, reports, unmatched_cases=counts.get(None, 0),
-                           cases=sum(counts.values()))
-    return result
+    return ConformResult(log, reports, unmatched_cases=counts.get(None, 0),
+                         cases=sum(counts.values()))
 
 
 def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[Any, ...]]],

@@ -131,7 +131,8 @@ QUERIES: dict[str, str] = {
                percentile(lt.lead, 0.5) AS p50, percentile(lt.lead, 0.9) AS p90,
                percentile(lt.lead, 0.95) AS p95,
                avg(CASE WHEN p.sla_s IS NULL THEN NULL
-                        WHEN lt.lead <= p.sla_s THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS sla_attainment
+                        WHEN lt.lead <= p.sla_s THEN CAST(1 AS DOUBLE)
+                        ELSE CAST(0 AS DOUBLE) END) AS sla_attainment
         FROM lt JOIN processes p ON lt.process = p.process
         GROUP BY lt.process
     """,
@@ -151,7 +152,8 @@ QUERIES: dict[str, str] = {
           GROUP BY dl.process, dl.step, f.case_id
         )
         SELECT process, step, count(*) AS cases,
-               avg(CASE WHEN took <= limit_s THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS attainment
+               avg(CASE WHEN took <= limit_s THEN CAST(1 AS DOUBLE)
+                        ELSE CAST(0 AS DOUBLE) END) AS attainment
         FROM reached GROUP BY process, step
     """,
     # rework: cases in which some activity is done more than once
@@ -203,7 +205,7 @@ class DuckDBEngine:
 
     def register(self, name: str, columns: tuple[str, ...], types: tuple[str, ...],
                  rows: list[tuple[Any, ...]]) -> None:
-        spec = ", ".join(f"{c} {t}" for c, t in zip(columns, types))
+        spec = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=False))
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({spec})")
         if rows:
             marks = ", ".join("?" for _ in columns)
@@ -224,7 +226,7 @@ class SparkEngine:
 
     def register(self, name: str, columns: tuple[str, ...], types: tuple[str, ...],
                  rows: list[tuple[Any, ...]]) -> None:
-        schema = ", ".join(f"{c} {_spark_type(t)}" for c, t in zip(columns, types))
+        schema = ", ".join(f"{c} {_spark_type(t)}" for c, t in zip(columns, types, strict=False))
         self.spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
 
     def materialize(self, name: str, sql: str) -> None:

@@ -81,9 +81,9 @@ def _process_lines(data: dict[str, Any]) -> list[str]:
 def text(result: ConformResult, **_options: Any) -> str:
     from procmap.report.text import format_line
 
-    lines = _summary(result) + [""]
+    lines = [*_summary(result), ""]
     for report in result.processes:
-        lines += _process_lines(report.data) + [""]
+        lines += [*_process_lines(report.data), ""]
     lines += [format_line(f) for f in result.findings]
     return terminal_lines("\n".join(lines) + "\n")
 
