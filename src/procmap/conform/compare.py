@@ -147,7 +147,8 @@ def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[An
     lead = data["lead_times"][0] if data.get("lead_times") else None
     fitting, deviations, kinds = _deviations(model, data.get("variants", []), owners, accept)
     replayed = sum(int(r[1]) for r in data.get("variants", []))
-    rework = data["rework"][0] if data.get("rework") else (0, 0)
+    rework = sum(int(r[1]) for r in data.get("variants", [])
+                 if _repeats(split_variant(r[0])))
     steps = _steps(model, data.get("activity_times", []), cases)
     report = {
         "id": process.id, "name": process.name, "file": model.entry.file, "cases": cases,
@@ -158,7 +159,8 @@ def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[An
         "sla_hours": process.sla,
         "sla_attainment": None if lead is None else _r(lead[5]),
         "deadlines": {str(r[0]): _r(r[2]) for r in sorted(data.get("deadlines", []))},
-        "rework": _r(int(rework[1]) / int(rework[0])) if rework and rework[0] else None,
+        "rework": _r(rework / replayed) if replayed else None,
+        "rework_cases": rework,
         "steps": steps,
         "transitions": _transitions(model, data.get("directly_follows", [])),
         "roles": _roles(workspace, model, data, days),
@@ -167,6 +169,10 @@ def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[An
         "variants": len(data.get("variants", [])),
     }
     return ProcessReport(model.entry, model.graph, report, kinds)
+
+
+def _repeats(activities: list[str]) -> bool:
+    return len(set(activities)) < len(activities)
 
 
 def _accepted(deviation: Deviation, process: str, accept: Sequence[Mapping[str, str]]) -> bool:

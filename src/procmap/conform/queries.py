@@ -18,8 +18,10 @@ Inputs (an engine registers them):
   case belongs to when nothing else says (a workspace of one process);
 - `deadlines(process, activity, step, limit_s)`.
 
-Derived tables (`MATERIALIZE`, in this order): `cases(case_id, process)` and
-`steps_done`, the completion events of matched cases with their order in the case.
+Derived tables (`MATERIALIZE`, in this order): `cases(case_id, process)`,
+`steps_done` (the completion events of matched cases with their order in the case and
+their start) and `case_summary` (one row per case). Rework (a case doing an activity
+twice) is read from the variants.
 """
 
 from __future__ import annotations
@@ -54,14 +56,38 @@ MATERIALIZE: dict[str, str] = {
         LEFT JOIN process_names pn ON n.named = pn.name
         LEFT JOIN ranked r ON r.case_id = n.case_id AND r.choice = 1
     """,
+    # the completion events of matched cases, in case order, each with the time its
+    # activity started (the start event just before it, if any) and the completion
+    # before it in the case
     "steps_done": """
-        SELECT c.process, e.case_id, e.activity, e.t, e.row_no, e.resource,
-               row_number() OVER (PARTITION BY e.case_id ORDER BY e.t, e.row_no) AS seq,
-               lead(e.activity) OVER (PARTITION BY e.case_id ORDER BY e.t, e.row_no)
+        WITH ev AS (
+          SELECT c.process, e.case_id, e.activity, e.t, e.row_no, e.resource, e.lifecycle,
+                 lag(e.lifecycle) OVER (PARTITION BY e.case_id, e.activity
+                                        ORDER BY e.t, e.lifecycle DESC, e.row_no)
+                   AS before_life,
+                 lag(e.t) OVER (PARTITION BY e.case_id, e.activity
+                                ORDER BY e.t, e.lifecycle DESC, e.row_no) AS before_t
+          FROM events e JOIN cases c ON e.case_id = c.case_id
+          WHERE c.process IS NOT NULL
+        )
+        SELECT process, case_id, activity, t, row_no, resource,
+               CASE WHEN before_life = 'start' THEN before_t ELSE NULL END AS started,
+               row_number() OVER (PARTITION BY case_id ORDER BY t, row_no) AS seq,
+               lead(activity) OVER (PARTITION BY case_id ORDER BY t, row_no)
                  AS next_activity,
-               lag(e.t) OVER (PARTITION BY e.case_id ORDER BY e.t, e.row_no) AS prev_t
-        FROM events e JOIN cases c ON e.case_id = c.case_id
-        WHERE e.lifecycle = 'complete' AND c.process IS NOT NULL
+               lag(t) OVER (PARTITION BY case_id ORDER BY t, row_no) AS prev_t
+        FROM ev WHERE lifecycle = 'complete'
+    """,
+    # one row per case: its first and last moment and its variant (the ordered
+    # activities, each prefixed with its 10-digit position so that sorting the array
+    # orders it, joined with VARIANT_SEPARATOR)
+    "case_summary": """
+        SELECT process, case_id, min(coalesce(started, t)) AS t0, max(t) AS t1,
+               array_join(array_sort(array_agg(
+                 lpad(CAST(seq AS STRING), 10, '0') || ':' || activity)), chr(1))
+                 AS variant
+        FROM steps_done
+        GROUP BY process, case_id
     """,
 }
 
@@ -80,36 +106,19 @@ QUERIES: dict[str, str] = {
     """,
     # distinct variants (the ordered activities of a case) with their case counts
     "variants": """
-        WITH v AS (
-          SELECT process, case_id,
-                 array_join(array_sort(array_agg(
-                   lpad(CAST(seq AS STRING), 10, '0') || ':' || activity)), chr(1))
-                   AS variant
-          FROM steps_done
-          GROUP BY process, case_id
-        )
         SELECT process, variant, count(*) AS cases, min(case_id) AS example_case
-        FROM v GROUP BY process, variant
+        FROM case_summary GROUP BY process, variant
     """,
     # per activity: visits, cases, wait (previous completion -> start), duration (start
     # -> completion) and the gap between completions when there are no start events
     "activity_times": """
-        WITH s AS (
-          SELECT case_id, activity, t,
-                 row_number() OVER (PARTITION BY case_id, activity ORDER BY t, row_no) AS k
-          FROM events WHERE lifecycle = 'start'
-        ), d AS (
-          SELECT process, case_id, activity, t, prev_t,
-                 row_number() OVER (PARTITION BY case_id, activity ORDER BY t, row_no) AS k
+        WITH timed AS (
+          SELECT process, case_id, activity, t - prev_t AS gap,
+                 CASE WHEN started IS NULL THEN NULL
+                      ELSE greatest(t - started, CAST(0 AS DOUBLE)) END AS duration,
+                 CASE WHEN started IS NULL OR prev_t IS NULL THEN NULL
+                      ELSE greatest(started - prev_t, CAST(0 AS DOUBLE)) END AS wait
           FROM steps_done
-        ), paired AS (
-          SELECT d.process, d.case_id, d.activity, d.t - d.prev_t AS gap,
-                 CASE WHEN s.t IS NULL THEN NULL ELSE greatest(d.t - s.t, CAST(0 AS DOUBLE)) END
-                   AS duration,
-                 CASE WHEN s.t IS NULL OR d.prev_t IS NULL THEN NULL
-                      ELSE greatest(s.t - d.prev_t, CAST(0 AS DOUBLE)) END AS wait
-          FROM d LEFT JOIN s
-            ON d.case_id = s.case_id AND d.activity = s.activity AND d.k = s.k
         )
         SELECT process, activity, count(*) AS visits, count(DISTINCT case_id) AS cases,
                percentile(wait, 0.5) AS wait_p50, percentile(wait, 0.9) AS wait_p90,
@@ -117,56 +126,32 @@ QUERIES: dict[str, str] = {
                percentile(duration, 0.9) AS duration_p90,
                percentile(gap, 0.5) AS gap_p50, percentile(gap, 0.9) AS gap_p90,
                sum(duration) AS busy, count(duration) AS timed, count(wait) AS waited
-        FROM paired GROUP BY process, activity
+        FROM timed GROUP BY process, activity
     """,
     # case lead times (first event to last, start events included) and SLA attainment
     "lead_times": """
-        WITH lt AS (
-          SELECT c.process, e.case_id, max(e.t) - min(e.t) AS lead
-          FROM events e JOIN cases c ON e.case_id = c.case_id
-          WHERE c.process IS NOT NULL
-          GROUP BY c.process, e.case_id
-        )
-        SELECT lt.process, count(*) AS cases, avg(lt.lead) AS mean,
-               percentile(lt.lead, 0.5) AS p50, percentile(lt.lead, 0.9) AS p90,
-               percentile(lt.lead, 0.95) AS p95,
+        SELECT cs.process, count(*) AS cases, avg(cs.t1 - cs.t0) AS mean,
+               percentile(cs.t1 - cs.t0, 0.5) AS p50, percentile(cs.t1 - cs.t0, 0.9) AS p90,
+               percentile(cs.t1 - cs.t0, 0.95) AS p95,
                avg(CASE WHEN p.sla_s IS NULL THEN NULL
-                        WHEN lt.lead <= p.sla_s THEN CAST(1 AS DOUBLE)
+                        WHEN cs.t1 - cs.t0 <= p.sla_s THEN CAST(1 AS DOUBLE)
                         ELSE CAST(0 AS DOUBLE) END) AS sla_attainment
-        FROM lt JOIN processes p ON lt.process = p.process
-        GROUP BY lt.process
+        FROM case_summary cs JOIN processes p ON cs.process = p.process
+        GROUP BY cs.process
     """,
     # share of cases that reach each deadline step in time (from the case's first event)
     "deadlines": """
-        WITH first_done AS (
-          SELECT process, case_id, activity, min(t) AS done
-          FROM steps_done GROUP BY process, case_id, activity
-        ), begun AS (
-          SELECT case_id, min(t) AS t0 FROM events GROUP BY case_id
-        ), reached AS (
-          SELECT dl.process, dl.step, f.case_id, min(f.done - b.t0) AS took,
-                 max(dl.limit_s) AS limit_s
-          FROM first_done f
-          JOIN deadlines dl ON f.process = dl.process AND f.activity = dl.activity
-          JOIN begun b ON f.case_id = b.case_id
-          GROUP BY dl.process, dl.step, f.case_id
+        WITH reached AS (
+          SELECT dl.process, dl.step, d.case_id, min(d.t) AS done, max(dl.limit_s) AS limit_s
+          FROM steps_done d
+          JOIN deadlines dl ON d.process = dl.process AND d.activity = dl.activity
+          GROUP BY dl.process, dl.step, d.case_id
         )
-        SELECT process, step, count(*) AS cases,
-               avg(CASE WHEN took <= limit_s THEN CAST(1 AS DOUBLE)
+        SELECT r.process, r.step, count(*) AS cases,
+               avg(CASE WHEN r.done - cs.t0 <= r.limit_s THEN CAST(1 AS DOUBLE)
                         ELSE CAST(0 AS DOUBLE) END) AS attainment
-        FROM reached GROUP BY process, step
-    """,
-    # rework: cases in which some activity is done more than once
-    "rework": """
-        WITH per AS (
-          SELECT process, case_id, activity, count(*) AS n
-          FROM steps_done GROUP BY process, case_id, activity
-        ), most AS (
-          SELECT process, case_id, max(n) AS n FROM per GROUP BY process, case_id
-        )
-        SELECT process, count(*) AS cases,
-               sum(CASE WHEN n > 1 THEN 1 ELSE 0 END) AS rework_cases
-        FROM most GROUP BY process
+        FROM reached r JOIN case_summary cs ON r.case_id = cs.case_id
+        GROUP BY r.process, r.step
     """,
     # resources seen per role (through the steps the role does)
     "role_resources": """
