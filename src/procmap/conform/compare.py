@@ -118,7 +118,7 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
     """Measure the processes `entries` against the log loaded in `engine`."""
     models = [Model(entry) for entry in entries]
     register_model(engine, models)
-    rows = run_all(engine)
+    rows = run_all(engine, single=len(models) == 1 and log.columns.get("process") is None)
     owner = {activity: m.id for m in models for activity in m.steps_of}
     by_process: dict[str | None, dict[str, list[tuple[Any, ...]]]] = defaultdict(
         lambda: defaultdict(list))

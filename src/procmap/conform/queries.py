@@ -91,6 +91,13 @@ MATERIALIZE: dict[str, str] = {
     """,
 }
 
+#: `cases` when there is one process and the log names none: every case is its case
+#: (the same table, without counting each case's activities per process)
+SINGLE_PROCESS_CASES = """
+    SELECT DISTINCT e.case_id, p.process
+    FROM events e CROSS JOIN processes p WHERE p.fallback = 1
+"""
+
 #: name -> SQL of one aggregation; each returns a few rows per process
 QUERIES: dict[str, str] = {
     # how many cases each process got, and how many no process claimed
@@ -225,10 +232,11 @@ def _spark_type(sql_type: str) -> str:
     return {"VARCHAR": "STRING", "INTEGER": "INT"}.get(sql_type, sql_type)
 
 
-def run_all(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Create the derived tables, then run every query: name -> rows."""
+def run_all(engine: Engine, single: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Create the derived tables, then run every query: name -> rows (`single`: one
+    process and no process column, `SINGLE_PROCESS_CASES`)."""
     for name, sql in MATERIALIZE.items():
-        engine.materialize(name, sql)
+        engine.materialize(name, SINGLE_PROCESS_CASES if single and name == "cases" else sql)
     return {name: engine.rows(sql) for name, sql in QUERIES.items()}
 
 
