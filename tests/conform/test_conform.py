@@ -304,3 +304,40 @@ def test_cli_errors_are_one_line(tmp_path: Path, run_cli: RunCli) -> None:
     zone = run_cli(["conform", str(tmp_path / "cols.csv"), str(COMPLAINT), "--case", "a",
                     "--activity", "b", "--timestamp", "b", "--timezone", "Mars/Base"])
     assert zone.returncode == 2 and "unknown time zone" in zone.stderr
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("[conform]\ncolour = 1\n", "unknown key 'colour'"),
+    ("[conform]\ncase = 3\n", "case must be a non-empty string"),
+    ("[conform]\nengine = \"polars\"\n", "use duckdb or spark"),
+    ("[conform]\naccept = \"x\"\n", "accept must be an array"),
+    ("[conform]\naccept = [\"weird\"]\n", "kind 'weird' is not one of"),
+    ("[conform]\naccept = [{kind = \"missing-end\", colour = \"red\"}]\n", "unknown field"),
+])
+def test_conform_configuration_is_checked(text: str, problem: str, tmp_path: Path) -> None:
+    from procmap.config import ConfigError, load_config
+
+    path = _write(tmp_path / "procmap.toml", text)
+    with pytest.raises(ConfigError, match=problem):
+        load_config(str(path), known_rules=[])
+
+
+def test_conform_configuration_names_columns(tmp_path: Path) -> None:
+    from procmap.config import load_config
+
+    config = load_config(str(_write(tmp_path / "procmap.toml", (
+        '[conform]\ncase = "工单"\ntimezone = "Asia/Shanghai"\n'
+        'accept = ["missing-end", {kind = "skipped-step", step = "triage"}]\n'))),
+        known_rules=[])
+    options = Options.from_config(config, {"case": None, "timezone": None})
+    assert options.columns["case"] == "工单" and options.timezone == "Asia/Shanghai"
+    assert options.accept == [{"kind": "missing-end"},
+                              {"kind": "skipped-step", "step": "triage"}]
+
+
+def test_chinese_interface(run_cli: RunCli) -> None:
+    folder = Path(__file__).parent.parent / "fixtures" / "conform" / "observed-deviation"
+    done = run_cli(["conform", str(folder / "log.csv"), str(folder / "fail.yaml"),
+                    "--lang", "zh", "-f", "text"])
+    assert done.returncode == 0, done.stderr
+    assert "拟合度" in done.stdout and "跳过了“resolve”" in done.stdout

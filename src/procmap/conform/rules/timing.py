@@ -27,10 +27,10 @@ def timing_findings(ctx: ConformContext, rule: Rule, what: str) -> Iterator[Find
                 values["designed"] = short_duration(designed)
                 off = step["timed"][what] >= least and (
                     observed["p50"] > designed * ratio or observed["p50"] * ratio < designed)
-                text = (_("'{step}': observed {what} p50 {p50}, p90 {p90}; designed {designed}")
+                text = (_("'{step}': observed wait p50 {p50}, p90 {p90}; designed {designed}")
                         if what == "wait" else
                         _("'{step}': observed duration p50 {p50}, p90 {p90}; designed "
-                          "{designed}")).format(what=_("wait"), **values)
+                          "{designed}")).format(**values)
             else:
                 off = False
                 text = (_("'{step}': observed wait p50 {p50}, p90 {p90}; none designed")
