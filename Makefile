@@ -25,7 +25,8 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
-## run: install procmap and validate, audit and render examples/ into out/
+## run: install procmap and validate, audit and render examples/ into out/, and check a
+## log simulated from them (procmap conform -> out/conform.html)
 run: $(STAMP) system-deps
 	@mkdir -p out
 	$(BIN)/procmap validate examples
@@ -38,6 +39,8 @@ run: $(STAMP) system-deps
 	$(BIN)/procmap render examples -o out --format html --highlight
 	$(BIN)/procmap render examples -o out --format mmd
 	$(BIN)/procmap render examples -o out --format bpmn
+	$(BIN)/python scripts/example_log.py examples out/example-log.csv
+	$(BIN)/procmap conform out/example-log.csv examples --fail-on never --format html -o out/conform.html
 	@echo "procmap: reports and diagrams are in out/"
 
 ## test: install the dev extras and run the whole suite; ends with what was skipped and why

@@ -109,7 +109,9 @@ class Generator:
     def _work(self, step: Any, clock: float, case_id: str, begin: datetime,
               events: list[Event]) -> float:
         wait = _draw(self.rng, step.wait)
-        duration = _draw(self.rng, step.duration)
+        # a step without a designed duration still takes a second: events at the same
+        # instant have no order a log could keep
+        duration = max(_draw(self.rng, step.duration), 1 / 3600)
         self.truth.waits[step.id].append(wait)
         self.truth.durations[step.id].append(duration)
         name = step.activity_names[-1]

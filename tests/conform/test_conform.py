@@ -341,3 +341,13 @@ def test_chinese_interface(run_cli: RunCli) -> None:
                     "--lang", "zh", "-f", "text"])
     assert done.returncode == 0, done.stderr
     assert "拟合度" in done.stdout and "跳过了“resolve”" in done.stdout
+
+
+def test_a_small_memory_limit_spills_instead_of_failing(
+        clean: tuple[Path, simlog.Generator]) -> None:
+    """The same answer with DuckDB held to 64 MB (it spills to its temporary folder)."""
+    log, _generator = clean
+    small = _process(_run(log, _validation(COMPLAINT), memory_limit="64MB"))
+    large = _process(_run(log, _validation(COMPLAINT)))
+    assert small["steps"] == large["steps"] and small["transitions"] == large["transitions"]
+    assert small["lead_time_hours"] == large["lead_time_hours"]
