@@ -39,7 +39,10 @@ run: $(STAMP) system-deps
 	$(BIN)/procmap render examples -o out --format html --highlight
 	$(BIN)/procmap render examples -o out --format mmd
 	$(BIN)/procmap render examples -o out --format bpmn
-	$(BIN)/python scripts/example_log.py examples out/example-log.csv
+	$(BIN)/procmap simulate examples --fail-on never --format html -o out/simulate.html
+	$(BIN)/procmap simulate examples --fail-on never --format markdown -o out/simulate.md
+	$(BIN)/procmap simulate examples --fail-on never --format json -o out/simulate.json \
+		--log out/example-log.csv
 	$(BIN)/procmap conform out/example-log.csv examples --fail-on never --format html -o out/conform.html
 	@echo "procmap: reports and diagrams are in out/"
 

@@ -16,7 +16,8 @@ from procmap.rules import Option, all_rules
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "docs", "rules.md")
 PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit",
-          "import": "BPMN import", "conform": "Conform (event logs)",
+          "import": "BPMN import", "simulate": "Simulate (procmap simulate)",
+          "conform": "Conform (event logs)",
           "engine": "procmap itself"}
 
 

@@ -22,8 +22,8 @@ else:  # pragma: no cover
 
 LEVELS = ("off", "info", "warning", "error")
 #: thresholds no rule declares; rule options are declared by their rules (`Rule.options`)
-#: and listed by `procmap.rules.catalog.options()` (`sla-attainment`, which `procmap
-#: simulate` reads too, is declared by the conform rule `observed-sla`)
+#: and listed by `procmap.rules.catalog.options()` (`sla-attainment` is declared by the
+#: simulate rules and by the conform rule `observed-sla`)
 GLOBAL_THRESHOLDS: dict[str, float] = {}
 #: languages of procmap's interface text
 LANGS = ("en", "zh")

@@ -27,9 +27,9 @@ from procmap.text.units import short_duration
 RULE = Rule("observed-sla", Severity.WARNING,
             "the observed SLA or deadline attainment is below {sla-attainment}",
             phase="conform",
-            options=(Option("sla-attainment", 0.95, "the share of cases that must finish "
-                            "within the SLA (and reach each deadline in time)",
-                            maximum=1.0),))
+            options=(Option("sla-attainment", 0.95, "the least share of simulated cases "
+                            "that must meet the SLA or a deadline (sla-attainment, "
+                            "deadline-attainment)", minimum=0.0, maximum=1.0),))
 
 
 def check(ctx: ConformContext) -> Iterator[Finding]:
