@@ -351,3 +351,27 @@ def test_a_small_memory_limit_spills_instead_of_failing(
     large = _process(_run(log, _validation(COMPLAINT)))
     assert small["steps"] == large["steps"] and small["transitions"] == large["transitions"]
     assert small["lead_time_hours"] == large["lead_time_hours"]
+
+
+def test_a_log_written_by_simulate_fits_its_model(tmp_path: Path, run_cli: RunCli) -> None:
+    """`procmap simulate --log` writes what conform reads: every case of every example
+    process replays, and the branch shares are the designed ones within 0.01."""
+    examples = Path(__file__).parent.parent.parent / "examples"
+    done = run_cli(["simulate", str(examples), "--cases", "3000", "--replications", "1",
+                    "--seed", "2", "--fail-on", "never", "-f", "json", "-o", "sim.json",
+                    "--log", "log.csv"])
+    assert done.returncode == 0, done.stderr
+    checked = run_cli(["conform", "log.csv", str(examples), "-f", "json", "--fail-on",
+                       "never"])
+    assert checked.returncode == 0, checked.stderr
+    data = json.loads(checked.stdout)
+    assert data["rejected_rows"] == 0 and data["unmatched_cases"] == 0
+    for process in data["processes"]:
+        assert process["fitness"] == 1.0, process["id"]
+        assert process["deviations"] == []
+    complaint = next(p for p in data["processes"] if p["id"] == "complaint-handling")
+    shares = [t for t in complaint["transitions"] if t["designed_probability"] is not None
+              and t["cases"] >= 1000]
+    assert shares
+    for item in shares:
+        assert abs(item["observed_probability"] - item["designed_probability"]) < 0.02
