@@ -375,3 +375,15 @@ def test_a_log_written_by_simulate_fits_its_model(tmp_path: Path, run_cli: RunCl
     assert shares
     for item in shares:
         assert abs(item["observed_probability"] - item["designed_probability"]) < 0.02
+
+
+def test_render_observed_draws_counts_times_and_deviations(noisy: Path, tmp_path: Path,
+                                                           run_cli: RunCli) -> None:
+    done = run_cli(["render", str(COMPLAINT), "-o", "complaint.dot", "--observed",
+                    str(noisy)])
+    assert done.returncode == 0, done.stderr
+    dot = (tmp_path / "complaint.dot").read_text(encoding="utf-8")
+    assert "observed: 5000 cases" in dot and "fitness 99.6%" in dot
+    assert 'class="flow deviation"' in dot and "dotted" in dot
+    assert "penwidth=7," in dot or "penwidth=7]" in dot  # every case reaches triage
+    assert "not in the model: 4" in dot
