@@ -387,3 +387,14 @@ def test_render_observed_draws_counts_times_and_deviations(noisy: Path, tmp_path
     assert 'class="flow deviation"' in dot and "dotted" in dot
     assert "penwidth=7," in dot or "penwidth=7]" in dot  # every case reaches triage
     assert "not in the model: 4" in dot
+
+
+def test_audit_observed_adds_a_section_to_the_html_report(noisy: Path, tmp_path: Path,
+                                                          run_cli: RunCli) -> None:
+    done = run_cli(["audit", str(COMPLAINT), "--fail-on", "never", "-f", "html",
+                    "-o", "audit.html", "--no-diagrams", "--observed", str(noisy)])
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="observed">'):]
+    assert "Conformance: designed against observed" in section
+    assert "发送短信 &lt;sms&gt;" in section and section.rstrip().endswith("</html>")

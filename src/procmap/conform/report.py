@@ -157,6 +157,16 @@ def markdown(result: ConformResult, **_options: Any) -> str:
 
 
 def html(result: ConformResult, **_options: Any) -> str:
+    return _render_html(result, "conform.html.j2", level=1)
+
+
+def html_section(result: ConformResult) -> str:
+    """The observed part of the conform page, for the audit HTML report (`procmap audit
+    --observed LOG`): the same tables, under a second-level heading."""
+    return _render_html(result, "conform_body.html.j2", level=2)
+
+
+def _render_html(result: ConformResult, name: str, level: int) -> str:
     import jinja2
 
     from procmap import i18n
@@ -165,9 +175,9 @@ def html(result: ConformResult, **_options: Any) -> str:
         loader=jinja2.PackageLoader("procmap", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined)
     environment.globals.update(_=_, hours=_hours, share=_share)
-    template = environment.get_template("conform.html.j2")
+    template = environment.get_template(name)
     findings = [{"severity": f.severity.label, "rule": f.rule, "file": terminal(f.file),
                  "line": f.line, "message": terminal(f.message)} for f in result.findings]
     return template.render(summary=_visible(_summary(result)),
                            processes=_visible([r.data for r in result.processes]),
-                           findings=findings, lang=i18n.current())
+                           findings=findings, lang=i18n.current(), level=level)
