@@ -298,6 +298,9 @@ def test_cli_errors_are_one_line(tmp_path: Path, run_cli: RunCli) -> None:
     _write(tmp_path / "cols.csv", "a,b\n1,2\n")
     columns = run_cli(["conform", "cols.csv", str(COMPLAINT)])
     assert columns.returncode == 2 and "no case column" in columns.stderr
+    (tmp_path / "empty.csv").write_bytes(b"")
+    empty = run_cli(["conform", "empty.csv", str(COMPLAINT)])
+    assert empty.returncode == 2 and "is empty" in empty.stderr
     (tmp_path / "binary.csv").write_bytes(b"\x00\xff\xfe" * 1000)
     binary = run_cli(["conform", "binary.csv", str(COMPLAINT)])
     assert binary.returncode == 2 and "Traceback" not in binary.stderr

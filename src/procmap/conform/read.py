@@ -154,6 +154,9 @@ def read_log(con: duckdb.DuckDBPyConnection, path: str, *,
         raise LogError(_("the log {path} does not exist").format(path=path))
     if os.path.isdir(path):
         raise LogError(_("the log {path} is a directory: give one file").format(path=path))
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise LogError(_("the log {path} is empty (0 bytes): export it again").format(
+            path=path))
     fmt = log_format(path)
     _set_timezone(con, timezone)
     work: str | None = None
