@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from procmap.i18n import N_, _
 from procmap.render.xmlid import encode_xml_id
-from procmap.text.units import short_duration
+from procmap.text.units import day_duration
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
@@ -44,7 +44,7 @@ def file_stem(item_id: str) -> str:
 
 
 def duration(hours: float | None) -> str:
-    return "" if hours is None else short_duration(hours)
+    return "" if hours is None else day_duration(hours)
 
 
 @dataclass(frozen=True)
