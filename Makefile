@@ -35,6 +35,7 @@ run: $(STAMP) system-deps
 	$(BIN)/procmap render examples -o out --format html --highlight
 	$(BIN)/procmap render examples -o out --format mmd
 	$(BIN)/procmap render examples -o out --format bpmn
+	$(BIN)/procmap handbook examples -o out/handbook
 	@echo "procmap: reports and diagrams are in out/"
 
 ## test: install the dev extras and run the whole suite; ends with what was skipped and why
