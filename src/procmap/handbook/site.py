@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from procmap.handbook.build import Handbook, ProcessView, Ref
     from procmap.handbook.diagrams import DiagramCache
     from procmap.model import Workspace
+    from procmap.render.diagram import Diagram
 
 __all__ = ["HandbookError", "draw_diagrams", "print_document", "write_site"]
 
@@ -38,17 +39,17 @@ class HandbookError(ProcmapError):
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr, only when it is a terminal; yields `advance()`."""
+def _progress(label: str, total: int) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr, only when it is a terminal; yields `advance(n=1)`."""
     if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
+        yield lambda n=1: None
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)
-        yield lambda: progress.advance(task)
+        yield lambda n=1: progress.advance(task, n)
 
 
 # ------------------------------------------------------------------ diagrams
@@ -56,36 +57,36 @@ def _progress(label: str, total: int) -> Iterator[Callable[[], None]]:
 
 def draw_diagrams(handbook: Handbook, workspace: Workspace, cache: DiagramCache,
                   label: str) -> None:
-    """Fill every process view's `svg` (sanitised, ids prefixed) and git history; the
-    drawings run in threads (Graphviz and git are subprocesses)."""
+    """Fill every process view's `svg` (sanitised, ids prefixed) and git history.
+    Diagrams are drawn in batches (`DiagramCache.fill`); git runs in threads."""
     from concurrent.futures import ThreadPoolExecutor
 
     from procmap.handbook.history import history
+    from procmap.render.html import inline_svg
 
-    def one(view: ProcessView) -> None:
-        view.history = history(view.entry.file)
-        svg = _diagram_svg(view, workspace, cache)
+    diagrams = {id(view): _diagram(view, workspace) for view in handbook.processes}
+    wanted = [d for d in diagrams.values() if d is not None]
+    with _progress(label, len(wanted)) as advance:
+        cache.fill(wanted, advance)
+    for view in handbook.processes:
+        diagram = diagrams[id(view)]
+        svg = cache.get(diagram) if diagram is not None else None
         if svg is not None:
-            from procmap.render.html import inline_svg
-
             view.svg = inline_svg(svg, prefix="d-")
-
     workers = max(1, min(8, (os.cpu_count() or 1) * 2))
-    with _progress(label, len(handbook.processes)) as advance, \
-            ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(one, handbook.processes):
-            advance()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for view, revisions in zip(handbook.processes, pool.map(
+                lambda v: history(v.entry.file), handbook.processes), strict=True):
+            view.history = revisions
 
 
-def _diagram_svg(view: ProcessView, workspace: Workspace, cache: DiagramCache) -> str | None:
+def _diagram(view: ProcessView, workspace: Workspace) -> Diagram | None:
     from procmap.render.build import diagram_for
     from procmap.render.graphviz import graphviz_available
 
     if len(view.entry.process.steps) > MAX_DIAGRAM_STEPS or not graphviz_available():
         return None
-    analysis = None
-    diagram = diagram_for(view.entry, workspace, analysis, highlight=False)
-    return cache.svg(diagram)
+    return diagram_for(view.entry, workspace, None, highlight=False)
 
 
 # ------------------------------------------------------------------ pages
