@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -21,14 +22,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import repository  # noqa: E402
 
 
-def run(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # procmap, Graphviz, workers
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of procmap and everything it ran)."""
+    start, cpu = time.perf_counter(), _cpu()
     done = subprocess.run([sys.executable, "-m", "procmap", *args], capture_output=True,
                           env=env, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"procmap failed: {done.stderr.decode()[-2000:]}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def main() -> None:
@@ -50,10 +57,11 @@ def main() -> None:
             p for p in env.get("PATH", "").split(os.pathsep)
             if not (Path(p) / "dot").exists())}
         without = run(["handbook", source, "-o", os.path.join(folder, "site2")], bare)
-    print(f"{'processes':>9} {'steps':>5} {'pages':>6} {'MB':>6} {'total s':>8} "
-          f"{'no diagrams s':>13}")
-    print(f"{args.processes:>9} {args.steps:>5} {pages:>6} {size:>6.1f} {full:>8.1f} "
-          f"{without:>13.1f}")
+    load = os.getloadavg()[0]
+    print(f"{'processes':>9} {'steps':>5} {'pages':>6} {'MB':>6} {'wall s':>7} {'CPU s':>6} "
+          f"{'no diagrams: wall s':>19} {'CPU s':>6} {'load':>5}")
+    print(f"{args.processes:>9} {args.steps:>5} {pages:>6} {size:>6.1f} {full[0]:>7.1f} "
+          f"{full[1]:>6.1f} {without[0]:>19.1f} {without[1]:>6.1f} {load:>5.1f}")
 
 
 if __name__ == "__main__":

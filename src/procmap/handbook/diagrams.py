@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,9 +39,8 @@ class DiagramCache:
 
     def fill(self, diagrams: Sequence[Diagram], advance: Callable[[int], None],
              batch: int = BATCH) -> None:
-        """Draw every diagram not drawn yet; `advance(n)` after each batch of n."""
-        from concurrent.futures import ThreadPoolExecutor
-
+        """Draw every diagram not drawn yet; `advance(n)` after each batch of n. Batches
+        run in worker processes (drawing is Graphviz plus Python layout code)."""
         todo: dict[str, Diagram] = {}
         for diagram in diagrams:
             key = content_hash(diagram)
@@ -50,29 +49,17 @@ class DiagramCache:
         advance(len(diagrams) - len(todo))
         keys = list(todo)
         chunks = [keys[n:n + batch] for n in range(0, len(keys), batch)]
-        workers = max(1, min(4, os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(lambda chunk: self._draw([todo[k] for k in chunk], chunk),
-                                 chunks):
-                advance(done)
-
-    def _draw(self, diagrams: list[Diagram], keys: list[str]) -> int:
-        from procmap.render.errors import RenderError
-        from procmap.render.graphviz import render_svgs
-
-        try:
-            drawn: list[bytes | RenderError] = list(render_svgs(diagrams))
-        except RenderError as exc:  # Graphviz missing: nothing in this batch is drawn
-            drawn = [exc] * len(diagrams)
-        with self._lock:
-            for key, diagram, svg in zip(keys, diagrams, drawn, strict=True):
-                if isinstance(svg, RenderError):
-                    self.errors.append(f"{diagram.id}: {svg}")
-                    self._svgs[key] = None
+        for chunk, drawn in zip(chunks, _map(draw_batch, [[todo[k] for k in chunk]
+                                                          for chunk in chunks]),
+                                strict=True):
+            for key, svg in zip(chunk, drawn, strict=True):
+                if svg.startswith("<svg"):
+                    self._svgs[key] = svg
                 else:
-                    self._svgs[key] = svg.decode("utf-8")
+                    self.errors.append(f"{todo[key].id}: {svg}")
+                    self._svgs[key] = None
                 self.drawn += 1
-        return len(diagrams)
+            advance(len(chunk))
 
     def get(self, diagram: Diagram) -> str | None:
         """The SVG drawn by `fill` (None: not drawn or not drawable)."""
@@ -80,20 +67,44 @@ class DiagramCache:
             return self._svgs.get(content_hash(diagram))
 
     def svg(self, diagram: Diagram) -> str | None:
-        from procmap.render.errors import RenderError
-        from procmap.render.graphviz import render_image
+        """The diagram's SVG element, drawn now unless it was drawn before."""
+        if self.get(diagram) is None:
+            self.fill([diagram], lambda n: None)
+        return self.get(diagram)
 
-        key = content_hash(diagram)
-        with self._lock:
-            if key in self._svgs:
-                return self._svgs[key]
+
+def draw_batch(diagrams: Sequence[Diagram]) -> list[str]:
+    """Each diagram as a sanitised inline SVG element (ids prefixed `d-`), or the
+    error message (text not starting with ``<svg``)."""
+    from procmap.render.errors import RenderError
+    from procmap.render.graphviz import render_svgs
+    from procmap.render.html import _inline_svg
+
+    try:
+        drawn: list[bytes | RenderError] = list(render_svgs(diagrams))
+    except RenderError as exc:  # Graphviz missing: nothing in this batch is drawn
+        drawn = [exc] * len(diagrams)
+    out = []
+    for svg in drawn:
         try:
-            svg: str | None = render_image(diagram, "svg").decode("utf-8")
+            out.append(str(svg) if isinstance(svg, RenderError) else _inline_svg(
+                svg.decode("utf-8"), "d-"))
         except RenderError as exc:
-            svg = None
-            with self._lock:
-                self.errors.append(f"{diagram.id}: {exc}")
-        with self._lock:
-            self._svgs.setdefault(key, svg)
-            self.drawn += 1
-            return self._svgs[key]
+            out.append(str(exc) or "not drawn")
+    return out
+
+
+def _map(function: Callable[[Sequence[Diagram]], list[str]],
+         batches: list[list[Diagram]]) -> Iterator[list[str]]:
+    """`function` over the batches, in worker processes when there are several."""
+    workers = min(len(batches), os.cpu_count() or 1)
+    if workers < 2:
+        yield from map(function, batches)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(function, batches)

@@ -61,8 +61,9 @@ def draw_diagrams(handbook: Handbook, workspace: Workspace, cache: DiagramCache,
     Diagrams are drawn in batches (`DiagramCache.fill`); git runs in threads."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from markupsafe import Markup
+
     from procmap.handbook.history import history
-    from procmap.render.html import inline_svg
 
     diagrams = {id(view): _diagram(view, workspace) for view in handbook.processes}
     wanted = [d for d in diagrams.values() if d is not None]
@@ -72,7 +73,7 @@ def draw_diagrams(handbook: Handbook, workspace: Workspace, cache: DiagramCache,
         diagram = diagrams[id(view)]
         svg = cache.get(diagram) if diagram is not None else None
         if svg is not None:
-            view.svg = inline_svg(svg, prefix="d-")
+            view.svg = Markup(svg)  # noqa: S704 - sanitised by draw_batch
     workers = max(1, min(8, (os.cpu_count() or 1) * 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for view, revisions in zip(handbook.processes, pool.map(
