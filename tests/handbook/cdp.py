@@ -11,7 +11,6 @@ import os
 import select
 import subprocess
 import tempfile
-import time
 from typing import Any
 
 __all__ = ["Browser"]
@@ -65,10 +64,11 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _read_message(self, deadline: float) -> dict[str, Any]:
+    def _read_message(self, patience: float) -> dict[str, Any]:
+        """The next message; TimeoutError after `patience` seconds of silence (a hang
+        guard, not a measurement)."""
         while b"\0" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.read_fd], [], [], left)[0]:
+            if not select.select([self.read_fd], [], [], patience)[0]:
                 raise TimeoutError("Chromium did not answer")
             chunk = os.read(self.read_fd, 1 << 20)
             if not chunk:
@@ -85,9 +85,8 @@ class Browser:
         if session:
             message["sessionId"] = session
         os.write(self.write_fd, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + self.timeout
         while True:
-            answer = self._read_message(deadline)
+            answer = self._read_message(self.timeout)
             if answer.get("id") == self.next_id:
                 if "error" in answer:
                     raise RuntimeError(f"{method}: {answer['error']}")
@@ -95,10 +94,10 @@ class Browser:
             self.events.append(answer)
 
     def wait_events(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
+        """Collect events until none comes for `seconds`."""
         try:
             while True:
-                self.events.append(self._read_message(deadline))
+                self.events.append(self._read_message(seconds))
         except TimeoutError:
             pass
 
@@ -110,10 +109,9 @@ class Browser:
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=session)
         self.send("Page.navigate", {"url": url}, session=session)
-        deadline = time.monotonic() + self.timeout
         while not any(e.get("method") == "Page.loadEventFired"
                       and e.get("sessionId") == session for e in self.events):
-            self.events.append(self._read_message(deadline))
+            self.events.append(self._read_message(self.timeout))
         return session
 
     def evaluate(self, session: str, expression: str) -> Any:
