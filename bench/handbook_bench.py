@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import repository  # noqa: E402
+from generate import repository
 
 
 def _cpu() -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bpmn_helpers import EXAMPLES, MIWG
@@ -128,7 +128,7 @@ def test_round_trip_through_the_command_line(run_cli: RunCli, tmp_path: Path,
     assert result.findings == []
     # BPMN has no place for the handbook's keys (purpose, scope, instructions, inputs,
     # outputs): the round trip keeps everything else
-    handbook = {"roles": True, "purpose": True, "scope": True,
+    handbook: Any = {"roles": True, "purpose": True, "scope": True,
                 "steps": {"__all__": {"instructions", "inputs", "outputs"}}}
     assert result.workspace.processes[0].process.model_dump(exclude=handbook) == \
         entry.process.model_dump(exclude=handbook)

@@ -5,6 +5,7 @@ no port): open a page in headless Chromium, run script, read console errors, scr
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -50,10 +51,8 @@ class Browser:
 
     def close(self) -> None:
         for fd in (self.write_fd, self.read_fd):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self.process.kill()
         self.process.wait(timeout=10)
         self.profile.cleanup()
@@ -112,7 +111,7 @@ class Browser:
         while not any(e.get("method") == "Page.loadEventFired"
                       and e.get("sessionId") == session for e in self.events):
             self.events.append(self._read_message(self.timeout))
-        return session
+        return str(session)
 
     def evaluate(self, session: str, expression: str) -> Any:
         result = self.send("Runtime.evaluate", {"expression": expression,

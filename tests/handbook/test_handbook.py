@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hostile import EVIL, hostile_files
-from site_checks import check_site, parse
+from site_checks import check_site
 
 from procmap.config import Config
 from procmap.handbook.build import file_stem
@@ -161,7 +161,7 @@ def test_identical_diagrams_are_drawn_once(tmp_path: Path) -> None:
         encoding="utf-8"), encoding="utf-8")
     validation = validate_paths([str(tmp_path)], Config())
     cache = DiagramCache()
-    handbook, _ = make_handbook(validation, Config(), None, cache)
+    make_handbook(validation, Config(), None, cache)
     assert cache.drawn == 1
     from procmap.render.build import diagram_for
 

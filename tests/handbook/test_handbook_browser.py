@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,21 +36,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Browser:
+def browser() -> Iterator[Browser]:
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     assert binary is not None
     with Browser(binary) as opened:
-        yield opened  # type: ignore[misc]
+        yield opened
 
 
 def _search(browser: Browser, session: str, words: str) -> list[list[str]]:
-    return browser.evaluate(session, f"""(function () {{
+    found: list[list[str]] = browser.evaluate(session, f"""(function () {{
         var input = document.getElementById("search");
         input.value = {words!r};
         input.dispatchEvent(new Event("input"));
         return Array.from(document.querySelectorAll("#search-results li a")).map(
             function (a) {{ return [a.textContent, a.getAttribute("href")]; }});
-    }})()""")  # type: ignore[no-any-return]
+    }})()""")
+    return found
 
 
 def test_search_finds_a_step_by_a_chinese_word(site: Path, browser: Browser) -> None:

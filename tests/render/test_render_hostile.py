@@ -15,10 +15,10 @@ from render_svg_helpers import SVG, all_text, groups, parse_svg
 from procmap.render.diagram import Diagram
 from procmap.render.graphviz import render_image, to_dot, to_positioned_dot
 from procmap.render.html import to_html
-from procmap.templates import SCRIPT_NAME, asset
 from procmap.render.mermaid import to_mermaid
 from procmap.render.text import clean_text
 from procmap.render.xmlid import is_ncname
+from procmap.templates import SCRIPT_NAME, asset
 
 needs_graphviz = pytest.mark.skipif(not HAVE_GRAPHVIZ, reason="Graphviz dot/neato not on PATH")
 

@@ -73,7 +73,7 @@ def draw_diagrams(handbook: Handbook, workspace: Workspace, cache: DiagramCache,
         diagram = diagrams[id(view)]
         svg = cache.get(diagram) if diagram is not None else None
         if svg is not None:
-            view.svg = Markup(svg)  # noqa: S704 - sanitised by draw_batch
+            view.svg = Markup(svg)
     workers = max(1, min(8, (os.cpu_count() or 1) * 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for view, revisions in zip(handbook.processes, pool.map(

@@ -116,7 +116,7 @@ def inline_svg(svg: str, prefix: str = "") -> str:
     prefixed with `prefix` when several diagrams share the page."""
     from markupsafe import Markup
 
-    return Markup(_inline_svg(svg, prefix))  # noqa: S704 - parsed and sanitised
+    return Markup(_inline_svg(svg, prefix))
 
 
 def to_html(diagram: Diagram, svg: str) -> str:

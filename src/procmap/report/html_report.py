@@ -1,9 +1,10 @@
 """`audit --format html`: one self-contained page (inline CSS, no external resources).
 
 The template is `audit.html` (procmap.templates: the look every HTML output shares,
-printable on A4); `report_context` gathers everything it shows in one place. A summary of every process, the findings sorted by cost, and per process its numbers,
-its roles with utilization bars, the critical path, the steps, and (when the caller
-passes one) its swimlane diagram as inline SVG. Every piece of user text is escaped.
+printable on A4); `report_context` gathers everything it shows in one place. A summary
+of every process, the findings sorted by cost, and per process its numbers, its roles
+with utilization bars, the critical path, the steps, and (when the caller passes one)
+its swimlane diagram as inline SVG. Every piece of user text is escaped.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def report_context(result: AuditResult, diagrams: Mapping[str, str] | None = Non
                     for a in result.processes],
         "findings": [_finding_row(f) for f in by_cost(result.findings)],
         "processes": [_process(a, result.audit_findings.get(a.id, []),
-                               Markup(_inline_svg(diagrams[a.id], a.id))  # noqa: S704
+                               Markup(_inline_svg(diagrams[a.id], a.id))
                                if diagrams.get(a.id) else None)
                       for a in result.processes],
     }
