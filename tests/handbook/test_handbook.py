@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hostile import EVIL, hostile_files
-from site_checks import check_site
+from site_checks import HTML, check_site, parse
 
 from procmap.config import Config
 from procmap.handbook.build import file_stem
@@ -258,3 +258,27 @@ def test_cli_pdf_is_an_a4_document(run_cli: RunCli, tmp_path: Path) -> None:
 def test_hostile_text_constant_has_every_kind_of_trouble() -> None:
     for needle in ("<", ">", "{", "|", "\\", "\n", "\u202e", "客户", "'", '"'):
         assert needle in EVIL
+
+
+@graphviz
+def test_lang_zh_leaves_no_english_interface_text(tmp_path: Path) -> None:
+    """Every heading, label, button and placeholder of the templates is Chinese with
+    --lang zh (user text, ids and finding messages are not the templates' words)."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "src/procmap/locale/zh/po/handbook.po").open("rb") as handle:
+        english = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle)
+                   if m.id}
+    site = tmp_path / "site"
+    build([str(EXAMPLES)], site, lang="zh")
+    labels = ("h1", "h2", "h3", "th", "dt", "button", "b", "span", "p", "a", "footer")
+    for page in site.rglob("*.html"):
+        root = parse(page.read_text(encoding="utf-8"))
+        for element in root.iter():  # type: ignore[attr-defined]
+            texts = [element.get(a) for a in ("title", "placeholder", "aria-label")]
+            if element.tag in {f"{HTML}{t}" for t in labels}:
+                texts.append((element.text or "").strip().rstrip(":"))
+            for text in texts:
+                assert text not in english or text in ("SLA",), (page.name, text)
+        title = root.find(f".//{HTML}title")  # type: ignore[attr-defined]
+        assert "Operating handbook" not in (title.text or "")
