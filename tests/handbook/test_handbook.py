@@ -282,3 +282,38 @@ def test_lang_zh_leaves_no_english_interface_text(tmp_path: Path) -> None:
                 assert text not in english or text in ("SLA",), (page.name, text)
         title = root.find(f".//{HTML}title")  # type: ignore[attr-defined]
         assert "Operating handbook" not in (title.text or "")
+
+
+@graphviz
+def test_the_print_document_has_unique_ids_and_working_anchors() -> None:
+    from site_checks import page_ids
+
+    from procmap.handbook.site import print_document
+
+    validation = validate_paths([str(EXAMPLES)], Config())
+    handbook, _ = make_handbook(validation, Config(), None, DiagramCache())
+    root = parse(print_document(handbook))
+    ids = page_ids(root)
+    assert len(ids) == len(set(ids))
+    anchors = {e.get("href")[1:] for e in root.iter()  # type: ignore[attr-defined]
+               if e.tag == f"{HTML}a" and (e.get("href") or "").startswith("#")}
+    assert anchors and anchors <= set(ids), sorted(anchors - set(ids))[:5]
+    assert len(root.findall(f".//{HTML}section")) == 4 + 13  # type: ignore[attr-defined]
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}svg")) == 4  # type: ignore[attr-defined]
+
+
+@graphviz
+def test_batched_drawing_gives_the_drawings_of_one_by_one() -> None:
+    from procmap.render.build import diagram_for
+    from procmap.render.errors import RenderError
+    from procmap.render.graphviz import render_image, render_svgs
+
+    validation = validate_paths([str(EXAMPLES)], Config())
+    diagrams = [diagram_for(e, validation.workspace, None)
+                for e in validation.workspace.processes]
+    batched = render_svgs(diagrams)
+    for diagram, svg in zip(diagrams, batched, strict=True):
+        assert not isinstance(svg, RenderError)
+        alone = render_image(diagram, "svg").decode("utf-8")
+        # the same elements; Graphviz may list clusters in another order in a batch
+        assert sorted(svg.decode("utf-8").splitlines()) == sorted(alone.splitlines())

@@ -7,7 +7,9 @@ target is replaced only when it is empty or a procmap handbook (it has our marke
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -127,6 +129,18 @@ def _pages(handbook: Handbook) -> Iterator[tuple[str, str]]:
             page_title=f"{role.ref.label} · {handbook.title}", **inner))
 
 
+_SVG_IDS = re.compile(r'(\bid="|url\(#|href="#)d-')
+
+
+def _reprefix(svg: Any, prefix: str) -> Any:
+    """A sanitised inline SVG (ids `d-...`) with its ids prefixed `prefix` instead."""
+    if svg is None:
+        return None
+    from markupsafe import Markup
+
+    return Markup(_SVG_IDS.sub(lambda m: m[1] + prefix, str(svg)))  # noqa: S704
+
+
 def print_document(handbook: Handbook) -> str:
     """The whole handbook as one HTML document for printing (a process per chapter)."""
     from procmap import templates
@@ -137,8 +151,12 @@ def print_document(handbook: Handbook) -> str:
         base = f"{ref.kind}-{ref.stem}"
         return f"#{base}--{step_anchor}" if step_anchor else f"#{base}"
 
+    # one document, several diagrams: each gets its own id prefix instead of `d-`
+    chapters = [dataclasses.replace(view, svg=_reprefix(view.svg, f"d{n}-"))
+                for n, view in enumerate(handbook.processes)]
+    document = dataclasses.replace(handbook, processes=chapters)
     return templates.render(
-        "handbook_print.html", handbook=handbook, href=href, hours=hours,
+        "handbook_print.html", handbook=document, href=href, hours=hours,
         anchor=lambda prefix, name: f"{prefix}--{name}" if prefix else name,
         page_lang=current(), policy=templates.csp(), page_title=handbook.title)
 
