@@ -138,7 +138,7 @@ def _reprefix(svg: Any, prefix: str) -> Any:
         return None
     from markupsafe import Markup
 
-    return Markup(_SVG_IDS.sub(lambda m: m[1] + prefix, str(svg)))  # noqa: S704
+    return Markup(_SVG_IDS.sub(lambda m: m[1] + prefix, str(svg)))
 
 
 def print_document(handbook: Handbook) -> str:
