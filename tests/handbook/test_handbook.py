@@ -317,3 +317,15 @@ def test_batched_drawing_gives_the_drawings_of_one_by_one() -> None:
         alone = render_image(diagram, "svg").decode("utf-8")
         # the same elements; Graphviz may list clusters in another order in a batch
         assert sorted(svg.decode("utf-8").splitlines()) == sorted(alone.splitlines())
+
+
+def test_cli_site_cannot_go_to_stdout_and_pdf_follows_the_extension(
+        run_cli: RunCli, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "refund-approval.yaml", tmp_path / "p.yaml")
+    shutil.copy(EXAMPLES / "roles.yaml", tmp_path / "roles.yaml")
+    done = run_cli(["handbook", "p.yaml", "roles.yaml", "-o", "-"])
+    assert done.returncode == 2 and "--format pdf" in done.stderr and not done.stdout
+    done = run_cli(["handbook", "p.yaml", "roles.yaml", "-o", "h.pdf"],
+                   env={"PROCMAP_CHROMIUM": "no-such-chromium-binary"})
+    assert done.returncode == 2 and "Chromium" in done.stderr  # pdf, from .pdf
+    assert not (tmp_path / "h.pdf").exists()

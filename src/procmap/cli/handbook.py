@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +15,7 @@ from procmap.cli.common import (
     ProcessOption,
     check_processes,
     exit_code,
+    fail,
     format_choices,
     note,
     threshold,
@@ -31,9 +33,10 @@ def handbook(
         help="html: the site's directory (new, empty, or a previous handbook); pdf: a "
              "file (- is stdout)")],
     paths: PathsArgument = None,
-    fmt: Annotated[HandbookFormat, typer.Option(  # type: ignore[valid-type]
-        "--format", "-f", case_sensitive=False,
-        help="html: a static site; pdf: one A4 document (needs Chromium)")] = "html",
+    fmt: Annotated[HandbookFormat | None, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="html: a static site; pdf: one A4 document (needs Chromium) "
+             "[default: pdf for -o *.pdf, else html]")] = None,
     lang: LangOption = None,
     title: Annotated[str | None, typer.Option(
         "--title", metavar="TEXT", help="the handbook's title [default: Operating handbook]")
@@ -52,12 +55,11 @@ def handbook(
     """
     import gc
 
-    from procmap import formats
     from procmap.handbook.diagrams import DiagramCache
     from procmap.handbook.run import make_handbook, write_handbook
 
     gc.disable()  # a short-lived process with a large acyclic heap (see audit)
-    chosen = formats.get("handbook", value(fmt))
+    chosen = _format(output, fmt)
     use_language(lang, None)  # findings of validation speak it too
     validation, settings = validated(paths, config)
     if lang is None and settings.lang:
@@ -68,3 +70,16 @@ def handbook(
         if path != "-":
             note(f"wrote {path}")
     raise typer.Exit(exit_code(findings, threshold(fail_on)))
+
+
+def _format(output: str, fmt: object) -> Any:
+    """--format, else pdf for `-o x.pdf`, else html; the site cannot go to stdout."""
+    from procmap import formats
+
+    chosen = formats.get("handbook", value(fmt)) if fmt is not None else (
+        formats.for_extension("handbook", os.path.splitext(output)[1])
+        or formats.get("handbook", "html"))
+    if chosen.name == "html" and output == "-":
+        fail("-o -: the html handbook is a directory of pages; give a directory, or use "
+             "--format pdf to write one document to stdout")
+    return chosen
