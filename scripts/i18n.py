@@ -12,6 +12,7 @@ the package. A message defined in two areas with different translations is an er
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -24,7 +25,9 @@ LOCALE = Path(__file__).resolve().parent.parent / "src" / "procmap" / "locale"
 
 
 def merged(lang_dir: Path) -> Catalog:
-    catalog = Catalog(locale=lang_dir.name, domain="procmap")
+    fixed = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible .mo
+    catalog = Catalog(locale=lang_dir.name, domain="procmap", project="procmap",
+                      version="1", creation_date=fixed, revision_date=fixed, fuzzy=False)
     seen: dict[object, tuple[str, object]] = {}
     for po_path in sorted((lang_dir / "po").glob("*.po")):
         with po_path.open("rb") as handle:

@@ -31,7 +31,7 @@ def audit_rules(command: str = "audit") -> list[RuleModule]:
     return [module for module in rules_of("audit") if module.rule.id in own]
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> tuple[str, ...]:
     if name == "AUDIT_RULES":  # module names of the audit rules, for older callers
         from procmap.rules.catalog import rules_of
 
