@@ -329,3 +329,37 @@ def test_cli_site_cannot_go_to_stdout_and_pdf_follows_the_extension(
                    env={"PROCMAP_CHROMIUM": "no-such-chromium-binary"})
     assert done.returncode == 2 and "Chromium" in done.stderr  # pdf, from .pdf
     assert not (tmp_path / "h.pdf").exists()
+
+
+@graphviz
+def test_subprocesses_link_both_ways(examples_site: Path) -> None:
+    caller = (examples_site / "processes/customer-onboarding.html").read_text(encoding="utf-8")
+    callee = (examples_site / "processes/crm-admin-assignment.html").read_text(
+        encoding="utf-8")
+    assert 'href="../processes/crm-admin-assignment.html">绑定客户流程管理员</a>' in caller
+    assert 'href="../processes/customer-onboarding.html">New customer onboarding</a>' in callee
+
+
+def test_cost_per_case_when_roles_have_a_cost(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("""\
+procmap: 1
+id: refund
+name: 退款
+owner: agent
+roles:
+  - {id: agent, name: 专员, cost: 100/h, description: 一线。}
+steps:
+  - {id: s, kind: start, next: t}
+  - {id: t, name: 核实, role: agent, duration: 30m, next: e}
+  - {id: e, kind: end}
+""", encoding="utf-8")
+    from procmap.analysis.audit import run_audit
+    from procmap.handbook.build import build_handbook
+
+    validation = validate_paths([str(tmp_path / "p.yaml")], Config())
+    handbook = build_handbook(run_audit(validation, Config()), Config())
+    kpis = {label: value for label, value, _ in handbook.processes[0].kpis}
+    assert kpis["cost per case"] == "50.00"
+    role = handbook.roles[0]
+    assert role.ref.label == "专员" and [d.step.name for d in role.does] == ["核实"]
+    assert ("cost per hour", "100") in role.facts
