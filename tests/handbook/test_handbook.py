@@ -138,10 +138,12 @@ def test_unsafe_ids_become_reversible_file_names(hostile_site: Path) -> None:
 
 
 def test_file_stems_never_collide() -> None:
-    ids = ["a b", "a_x0020_b", "a_x0020_b2", "客户", "x.y", "..", "CON", "a/b", "a\\b"]
+    ids = ["a b", "a_x0020_b", "a_x0020_b2", "客户", "x.y", "..", "CON", "a/b", "a\\b",
+           "!" * 40 + "a", "!" * 40 + "b", "客" * 64]
     stems = [file_stem(i) for i in ids]
     assert len(set(stems)) == len(ids)
     assert all("/" not in s and "\\" not in s and s not in (".", "..") for s in stems)
+    assert all(len(s.encode("utf-8")) <= 200 for s in stems)
 
 
 def test_markdown_instructions_escape_html_and_refuse_scripts() -> None:

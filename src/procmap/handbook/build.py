@@ -6,6 +6,7 @@ People see names (客服专员) and ids stay in links and anchors.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,15 +33,22 @@ KIND_LABELS = {
 }
 SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 _PLAIN = re.compile(r"\w[\w.-]*")
+#: a page's file name without ".html", in bytes (file systems allow 255)
+MAX_STEM_BYTES = 200
 
 
 def file_stem(item_id: str) -> str:
     """A page's file name (without .html) for a process or role id: the id itself when
     it is a safe file name, else encoded as render's SVG ids (`_xHHHH_`, reversible, so
     two ids never share a file)."""
-    if _PLAIN.fullmatch(item_id) and "_x" not in item_id and len(item_id) <= 120:
-        return item_id
-    return encode_xml_id(item_id)[:200]
+    stem = item_id if _PLAIN.fullmatch(item_id) and "_x" not in item_id \
+        else encode_xml_id(item_id)
+    if len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+        return stem
+    # file names end at 255 bytes: a long encoded id keeps its start and a hash of all
+    digest = hashlib.sha256(item_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    head = stem.encode("utf-8")[:MAX_STEM_BYTES - 17].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
 
 
 def duration(hours: float | None) -> str:
