@@ -88,3 +88,27 @@ def test_the_diagram_zooms(site: Path, browser: Browser) -> None:
     assert before != after
     browser.wait_events(0.2)
     assert browser.errors(session) == []
+
+
+def test_hostile_names_run_nothing_in_the_browser(tmp_path: Path, browser: Browser) -> None:
+    from hostile import hostile_files
+
+    for name, text in hostile_files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    validation = validate_paths([str(tmp_path / n) for n in sorted(hostile_files())],
+                                Config())
+    handbook, _ = make_handbook(validation, Config(), None, DiagramCache())
+    write_handbook(handbook, str(tmp_path / "site"), "html")
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    for page in pages:
+        session = browser.open(page.as_uri())
+        if page.name == "index.html":
+            found = _search(browser, session, "逆序")
+            assert found and all(href.startswith(("processes/", "roles/"))
+                                 for _, href in found)
+        browser.wait_events(0.3)
+        assert browser.errors(session) == [], page.name
+        dialogs = [e for e in browser.events if e.get("sessionId") == session
+                   and e.get("method") == "Page.javascriptDialogOpening"]
+        assert dialogs == [], page.name
+        assert browser.evaluate(session, "document.querySelectorAll('img,iframe').length") == 0
