@@ -14,6 +14,7 @@ from procmap.cli.init import init
 from procmap.cli.raci import raci
 from procmap.cli.render import render
 from procmap.cli.schema import schema
+from procmap.cli.simulate import simulate
 
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("audit", audit),
@@ -25,4 +26,5 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("import", import_bpmn),
     ("diff", diff),
     ("handbook", handbook),
+    ("simulate", simulate),
 ]

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from procmap.cli.common import emit, exit_code, load_config, note
+from procmap.cli.common import (
+    LangOption,
+    emit,
+    exit_code,
+    load_config,
+    note,
+    use_language,
+)
 
 
 def import_bpmn(
@@ -20,6 +27,7 @@ def import_bpmn(
         "exit 1 when anything did not map exactly (import warnings)"))] = False,
     config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=(
         "procmap.toml to use (rule levels apply to import-* findings too)"))] = None,
+    lang: LangOption = None,
 ) -> None:
     """Import pools, lanes, tasks, gateways and events from a BPMN 2.0 file.
 
@@ -31,16 +39,18 @@ def import_bpmn(
 
     Example: procmap import order.bpmn -o processes/
     """
-    from procmap.bpmn_import import import_file
-    from procmap.bpmn_import.output import STDOUT, plan
+    from procmap.bpmn import import_file
+    from procmap.bpmn.output import STDOUT, plan
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
+    settings = load_config(config)
+    use_language(lang, getattr(settings, "lang", None))
     result = import_file(file)
     targets = plan(result, output, force)
     for path, text in targets:
         emit(text, None if path == STDOUT else path)
-    findings = _configured(result, targets, config)
+    findings = _configured(result, targets, settings)
     for finding in findings:
         sys.stderr.write(format_line(finding) + "\n")
     written = [path for path, _ in targets if path != STDOUT]
@@ -48,11 +58,10 @@ def import_bpmn(
     raise typer.Exit(exit_code(findings, Severity.WARNING if strict else Severity.ERROR))
 
 
-def _configured(result: Any, targets: Any, config: str | None) -> list[Any]:
+def _configured(result: Any, targets: Any, settings: Any) -> list[Any]:
     """Import findings and the checks of the YAML written, at their configured levels."""
-    from procmap.bpmn_import.output import check
+    from procmap.bpmn.output import check
 
-    settings = load_config(config)
     findings = []
     for finding in [*result.findings, *check(targets)]:
         severity = settings.severity(finding.rule, finding.severity)

@@ -1,21 +1,23 @@
-"""BPMN 2.0 -> procmap format 1: `procmap import FILE.bpmn`.
+"""BPMN 2.0 in and out: `procmap render --format bpmn` and `procmap import FILE.bpmn`.
 
-The pipeline is one way, like the rest of procmap:
+One package, one vocabulary:
 
-* `xml`: safe parsing (no DTDs, no entities, no network, a size bound);
-* `reader`: BPMN elements -> a plain graph per process (`ir`), with ``import-*``
-  findings for what format 1 cannot say;
-* `rewrite`: graph rewrites from BPMN's shapes to format 1's (merges, implicit
-  starts and ends, several start events, default roles);
-* `emit`: ids, format-1 data and readable YAML.
+* `vocabulary`: namespaces, procmap's extension names, the kind <-> element tables;
+* `codecs`: values as BPMN text and back (ids, numbers, durations, {median, p90});
+* `export`: processes -> BPMN XML (built with lxml), `diagram`: its DI, placed and
+  routed by `procmap.render` (the layout the SVG uses);
+* import, one way like the rest of procmap: `xml` (safe parsing: no DTDs, no
+  entities, no network, a size bound) -> `reader` (BPMN elements -> a plain graph per
+  process, `ir`, with ``import-*`` findings) -> `rewrite` (BPMN's shapes -> format 1's)
+  -> `emit` (ids, format-1 data, readable YAML) -> `output` (where files go, safely).
 
 See docs/bpmn.md for the mapping and the findings.
 """
 
 from __future__ import annotations
 
-from procmap.bpmn_import.emit import ImportedProcess, ImportResult
-from procmap.bpmn_import.xml import MAX_BPMN_BYTES, BpmnReadError
+from procmap.bpmn.emit import ImportedProcess, ImportResult
+from procmap.bpmn.xml import MAX_BPMN_BYTES, BpmnReadError
 
 __all__ = ["MAX_BPMN_BYTES", "BpmnReadError", "ImportResult", "ImportedProcess",
            "import_bpmn", "import_file"]
@@ -27,10 +29,10 @@ def import_bpmn(raw: bytes, path: str) -> ImportResult:
     Raises `BpmnReadError` when the file cannot be imported at all (unsafe, malformed,
     not BPMN); everything else is a finding in the result.
     """
-    from procmap.bpmn_import.emit import build
-    from procmap.bpmn_import.reader import read_model
-    from procmap.bpmn_import.rewrite import normalise
-    from procmap.bpmn_import.xml import parse_bpmn
+    from procmap.bpmn.emit import build
+    from procmap.bpmn.reader import read_model
+    from procmap.bpmn.rewrite import normalise
+    from procmap.bpmn.xml import parse_bpmn
 
     root = parse_bpmn(raw, path)
     model = read_model(root, raw, path)

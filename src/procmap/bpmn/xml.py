@@ -19,13 +19,13 @@ import codecs
 import re
 from typing import TYPE_CHECKING
 
+from procmap.bpmn.vocabulary import NS_BPMN as BPMN_NS
 from procmap.errors import ProcmapError
 
 if TYPE_CHECKING:
     from lxml import etree
 
 MAX_BPMN_BYTES = 20 * 1024 * 1024
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
@@ -98,21 +98,54 @@ def _utf16_codec(head: bytes) -> str:
     return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
 
 
+_START_TAG = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)(?=[\s/>])")
+
+
 class Locator:
     """Line and column of elements, for findings. lxml knows the line; the column is the
-    position of the element's tag on that line (1 when it cannot be told)."""
+    position of the element's start tag on that line: the n-th element of a name on a
+    line is the n-th start tag of that name there (1 when it cannot be told). Each line
+    is scanned once, so a whole model written on one line costs linear time."""
 
     def __init__(self, raw: bytes) -> None:
         try:
             self._lines = raw.decode("utf-8").splitlines()
         except UnicodeDecodeError:
             self._lines = raw.decode("latin-1").splitlines()
+        self._nth: dict[etree._Element, int] | None = None
+        self._columns: dict[int, dict[str, list[int]]] = {}
 
     def locate(self, element: etree._Element) -> tuple[int, int]:
         line = element.sourceline or 0
         if not 0 < line <= len(self._lines):
             return (max(line, 0), 1 if line else 0)
-        text = self._lines[line - 1]
         local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-        match = re.search(rf"<(?:[\w.-]+:)?{re.escape(local)}[\s/>]", text)
-        return (line, match.start() + 1 if match else 1)
+        if self._nth is None:
+            self._nth = self._number(element.getroottree().getroot())
+        columns = self._line_columns(line).get(local, [])
+        nth = self._nth.get(element, 0)
+        if nth < len(columns):
+            return (line, columns[nth] + 1)
+        return (line, columns[0] + 1 if columns else 1)
+
+    def _line_columns(self, line: int) -> dict[str, list[int]]:
+        found = self._columns.get(line)
+        if found is None:
+            found = {}
+            for match in _START_TAG.finditer(self._lines[line - 1]):
+                found.setdefault(match.group(1), []).append(match.start())
+            self._columns[line] = found
+        return found
+
+    @staticmethod
+    def _number(root: etree._Element) -> dict[etree._Element, int]:
+        """For every element, how many elements of its name come before it on its line."""
+        seen: dict[tuple[int, str], int] = {}
+        numbers: dict[etree._Element, int] = {}
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            key = (element.sourceline or 0, element.tag.rsplit("}", 1)[-1])
+            numbers[element] = seen.get(key, 0)
+            seen[key] = numbers[element] + 1
+        return numbers
