@@ -17,7 +17,8 @@ See docs/bpmn.md for the mapping and the findings.
 from __future__ import annotations
 
 from procmap.bpmn.emit import ImportedProcess, ImportResult
-from procmap.bpmn.xml import MAX_BPMN_BYTES, BpmnReadError
+from procmap.bpmn.xml import MAX_BPMN_BYTES, BpmnReadError, too_large
+from procmap.i18n import _
 
 __all__ = ["MAX_BPMN_BYTES", "BpmnReadError", "ImportResult", "ImportedProcess",
            "import_bpmn", "import_file"]
@@ -39,7 +40,8 @@ def import_bpmn(raw: bytes, path: str) -> ImportResult:
     normalise(model)
     result = build(model)
     if not result.processes:
-        raise BpmnReadError(f"{path}: the file has no process with flow elements to import")
+        raise BpmnReadError(_("{path}: the file has no process with flow elements to "
+                              "import").format(path=path))
     return result
 
 
@@ -50,11 +52,10 @@ def import_file(path: str) -> ImportResult:
     try:
         size = os.path.getsize(path)
         if size > MAX_BPMN_BYTES:
-            raise BpmnReadError(
-                f"{path}: file is {size / 1048576:.1f} MiB, over procmap's limit of "
-                f"{MAX_BPMN_BYTES // 1048576} MiB for BPMN files")
+            raise BpmnReadError(too_large(path, size))
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BPMN_BYTES + 1)
     except OSError as exc:
-        raise BpmnReadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise BpmnReadError(_("{path}: cannot read: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc
     return import_bpmn(raw, path)

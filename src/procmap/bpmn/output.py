@@ -33,10 +33,11 @@ def plan(result: ImportResult, output: str | None, force: bool = False
     if output in (None, STDOUT) or to_file:
         if len(result.processes) > 1:
             ids = ", ".join(p.id for p in result.processes)
-            raise OutputError(
-                f"{result.path} holds {len(result.processes)} processes ({ids}): give a "
-                "directory with -o DIR; each process becomes DIR/<id>.yaml, with the "
-                "roles they share in a catalog file")
+            raise OutputError(_(
+                "{path} holds {count} processes ({ids}): give a directory with -o DIR; "
+                "each process becomes DIR/<id>.yaml, with the roles they share in a "
+                "catalog file").format(path=result.path, count=len(result.processes),
+                                       ids=ids))
         targets = [(output if to_file and output else STDOUT, files[0][1])]
     else:
         assert output is not None
@@ -44,8 +45,8 @@ def plan(result: ImportResult, output: str | None, force: bool = False
         _inside(output, [path for path, _ in targets])
     existing = [path for path, _ in targets if path != STDOUT and os.path.exists(path)]
     if existing and not force:
-        raise OutputError(f"{existing[0]} already exists: pass --force to replace it, or "
-                          "choose another output")
+        raise OutputError(_("{path} already exists: pass --force to replace it, or "
+                            "choose another output").format(path=existing[0]))
     return targets
 
 

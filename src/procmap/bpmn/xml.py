@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from procmap.bpmn.vocabulary import NS_BPMN as BPMN_NS
 from procmap.errors import ProcmapError
+from procmap.i18n import _
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -41,14 +42,12 @@ def parse_bpmn(raw: bytes, path: str) -> etree._Element:
     except ImportError as exc:  # pragma: no cover - lxml is a dependency
         raise BpmnReadError("procmap import needs lxml: pip install lxml") from exc
     if len(raw) > MAX_BPMN_BYTES:
-        raise BpmnReadError(
-            f"{path}: file is {len(raw) / 1048576:.1f} MiB, over procmap's limit of "
-            f"{MAX_BPMN_BYTES // 1048576} MiB for BPMN files")
+        raise BpmnReadError(too_large(path, len(raw)))
     if declares_dtd(raw):
-        raise BpmnReadError(
-            f"{path}: the file declares a DTD (<!DOCTYPE ...>); procmap refuses DTDs in "
+        raise BpmnReadError(_(
+            "{path}: the file declares a DTD (<!DOCTYPE ...>); procmap refuses DTDs in "
             "BPMN files because they can expand entities without bound or read other "
-            "files; BPMN 2.0 never needs one: remove the declaration")
+            "files; BPMN 2.0 never needs one: remove the declaration").format(path=path))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, dtd_validation=False, collect_ids=False,
                              remove_pis=True)
@@ -56,21 +55,30 @@ def parse_bpmn(raw: bytes, path: str) -> etree._Element:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         line = f":{exc.lineno}" if exc.lineno else ""
-        raise BpmnReadError(f"{path}{line}: not well-formed XML: {exc.msg}") from exc
+        raise BpmnReadError(_("{where}: not well-formed XML: {reason}").format(
+            where=f"{path}{line}", reason=exc.msg)) from exc
     except ValueError as exc:  # e.g. an unknown encoding declaration
-        raise BpmnReadError(f"{path}: cannot read the XML: {exc}") from exc
+        raise BpmnReadError(_("{path}: cannot read the XML: {reason}").format(
+            path=path, reason=exc)) from exc
     if root.getroottree().docinfo.doctype:  # the prolog scan missed an odd encoding
-        raise BpmnReadError(f"{path}: the file declares a DTD; procmap refuses DTDs")
+        raise BpmnReadError(_("{path}: the file declares a DTD; procmap refuses "
+                              "DTDs").format(path=path))
     if root.tag != f"{{{BPMN_NS}}}definitions":
         found = etree.QName(root).localname if isinstance(root.tag, str) else "?"
         namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
-        hint = (" (BPMN 2.0 files have a <definitions> root in the namespace "
-                f"{BPMN_NS})")
+        hint = _(" (BPMN 2.0 files have a <definitions> root in the namespace "
+                 "{ns})").format(ns=BPMN_NS)
         if found == "definitions" and namespace != BPMN_NS:
-            hint = f" in namespace {namespace}, not the BPMN 2.0 namespace {BPMN_NS}"
-        raise BpmnReadError(f"{path}: not a BPMN 2.0 file: the root element is "
-                            f"<{found}>{hint}")
+            hint = _(" in namespace {namespace}, not the BPMN 2.0 namespace {ns}").format(
+                namespace=namespace, ns=BPMN_NS)
+        raise BpmnReadError(_("{path}: not a BPMN 2.0 file: the root element is "
+                              "<{found}>{hint}").format(path=path, found=found, hint=hint))
     return root
+
+
+def too_large(path: str, size: int) -> str:
+    return _("{path}: file is {size:.1f} MiB, over procmap's limit of {limit} MiB for BPMN "
+             "files").format(path=path, size=size / 1048576, limit=MAX_BPMN_BYTES // 1048576)
 
 
 def declares_dtd(raw: bytes) -> bool:

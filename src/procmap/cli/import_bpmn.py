@@ -70,11 +70,15 @@ def _configured(result: Any, targets: Any, settings: Any) -> list[Any]:
     return findings
 
 
-def _plural(count: int, word: str, plural: str = "s") -> str:
-    return f"{count} {word}{plural * (count != 1)}"
-
-
 def _summary(processes: int, roles: int, written: list[str], findings: int) -> str:
-    where = f" into {', '.join(written)}" if written else ""
-    return (f"imported {_plural(processes, 'process', 'es')} and {_plural(roles, 'role')}"
-            f"{where}; {_plural(findings, 'finding')}")
+    from procmap.i18n import _, ngettext
+
+    parts = {"processes": ngettext("{n} process", "{n} processes", processes).format(
+                 n=processes),
+             "roles": ngettext("{n} role", "{n} roles", roles).format(n=roles),
+             "findings": ngettext("{n} finding", "{n} findings", findings).format(
+                 n=findings)}
+    if written:
+        return _("imported {processes} and {roles} into {files}; {findings}").format(
+            files=", ".join(written), **parts)
+    return _("imported {processes} and {roles}; {findings}").format(**parts)
