@@ -121,6 +121,20 @@ FORMATS: list[Format] = [
            "a self-contained page with charts", extensions=("html", "htm")),
 
     # conform (procmap conform: docs/conform.md)
+    Format("conform", "text", "procmap.conform.report:text",
+           "observed against designed per process and step, then the findings"),
+    Format("conform", "parsable", "procmap.conform.report:parsable",
+           "findings, one per line"),
+    Format("conform", "json", "procmap.conform.report:json_report",
+           "the measurements and findings, one JSON document", extensions=("json",)),
+    Format("conform", "markdown", "procmap.conform.report:markdown",
+           "a report for pull requests", extensions=("md", "markdown")),
+    Format("conform", "html", "procmap.conform.report:html",
+           "a self-contained page", extensions=("html", "htm")),
+    Format("conform", "github", "procmap.conform.report:github",
+           "GitHub Actions annotations"),
+    Format("conform", "sarif", "procmap.conform.report:sarif", "SARIF 2.1.0",
+           extensions=("sarif",)),
 
     # render: one process -> the bytes of one file
     Format("render", "svg", f"{_P}:draw_svg", "a swimlane diagram (Graphviz)",
@@ -137,7 +151,12 @@ FORMATS: list[Format] = [
            extensions=("mmd", "mermaid"), findings=False),
     Format("render", "bpmn", f"{_P}:draw_bpmn", "BPMN 2.0 XML with diagram layout",
            extensions=("bpmn",), findings=False),
-    # handbook (procmap handbook: docs/handbook.md)
+    # handbook (procmap handbook: docs/handbook.md): the writer writes the site itself
+    Format("handbook", "html", "procmap.handbook.run:write_handbook",
+           "a static site: index, a page per process and per role", findings=False),
+    Format("handbook", "pdf", "procmap.handbook.run:write_handbook",
+           "one printable A4 document (needs Chromium)", extensions=("pdf",),
+           findings=False),
 
     # doctor
     Format("doctor", "text", "procmap.report.writers:doctor_text", "one line per check"),

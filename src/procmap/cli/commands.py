@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from procmap.cli.audit import audit
+from procmap.cli.conform import conform
 from procmap.cli.diff import diff
 from procmap.cli.doctor import doctor
+from procmap.cli.handbook import handbook
 from procmap.cli.import_bpmn import import_bpmn
 from procmap.cli.init import init
 from procmap.cli.raci import raci
@@ -24,5 +26,7 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("doctor", doctor),
     ("import", import_bpmn),
     ("diff", diff),
+    ("handbook", handbook),
     ("simulate", simulate),
+    ("conform", conform),
 ]

@@ -29,8 +29,8 @@ Path = tuple[str | int, ...]
 
 #: where a rule runs: "load" (found while reading files), "validate", "audit",
 #: "import" (about a BPMN model being imported), "simulate" (about simulated figures),
-#: "engine" (about procmap itself)
-PHASES = ("load", "validate", "audit", "import", "simulate", "engine")
+#: "conform" (what an event log shows, `procmap conform`), "engine" (about procmap itself)
+PHASES = ("load", "validate", "audit", "import", "simulate", "conform", "engine")
 
 
 @dataclass(frozen=True)
