@@ -54,7 +54,10 @@ def test_examples_come_back_unchanged(examples: Workspace, process_id: str,
     # every role the process names is defined, so the file validates on its own...
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    findings = validate_paths([str(path)], Config()).findings
+    # (a role brought along only as another's `reports_to`, e.g. cs-lead above the shared
+    # cs-agent pool, is unused in a single file: a warning, not a problem of the round trip)
+    findings = [f for f in validate_paths([str(path)], Config()).findings
+                if f.rule != "unused-role"]
     if process_id == "customer-onboarding":  # ...except the process it calls
         assert [(f.rule, f.step) for f in findings] == [("unknown-reference",
                                                          "assign-admin")]

@@ -217,7 +217,7 @@ def test_validate_audit_and_diff_on_a_pull_request(pull_request: Any, tmp_path: 
 
     validate = run.step("procmap validate").stdout
     assert "::error" not in validate  # roles only other processes use: warnings
-    assert "::warning file=processes/roles.yaml,line=30,col=9,title=unused-role::" in validate
+    assert "::warning file=processes/roles.yaml,line=36,col=9,title=unused-role::" in validate
     audit = run.step("procmap audit").stdout
     assert re.search(r"^::warning file=processes/refund-approval\.yaml,line=\d+,col=\d+,"
                      r"title=redundant-approval::", audit, flags=re.M), audit

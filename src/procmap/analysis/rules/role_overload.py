@@ -49,7 +49,7 @@ from procmap.i18n import _, ngettext
 from procmap.rules.base import Option, Rule
 
 RULE = Rule("role-overload", Severity.ERROR,
-            "a role's organisation-wide utilization reaches the threshold (error >= "
+            "a role's utilization reaches the threshold (error >= "
             "{utilization-error}, warning >= {utilization-warning})", phase="audit", options=(
                 Option("utilization-warning", 0.85,
                        "utilization from which role-overload warns (queues get long)",
