@@ -9,6 +9,7 @@ import typer
 from procmap.cli.common import (
     ConfigOption,
     FailOnOption,
+    LangOption,
     OutputOption,
     PathsArgument,
     ProcessOption,
@@ -20,6 +21,7 @@ from procmap.cli.common import (
     threshold,
     validated,
 )
+from procmap.i18n import _
 
 AuditFormat = format_choices("audit")
 
@@ -28,14 +30,15 @@ def audit(
     paths: PathsArgument = None,
     fmt: Annotated[AuditFormat, typer.Option(  # type: ignore[valid-type]
         "--format", "-f", case_sensitive=False,
-        help="auto: github inside GitHub Actions, text elsewhere")] = "auto",
+        help=_("auto: github inside GitHub Actions, text elsewhere"))] = "auto",
     output: OutputOption = None,
     fail_on: FailOnOption = "error",
     config: ConfigOption = None,
     process: ProcessOption = None,
     diagrams: Annotated[bool, typer.Option(
-        "--diagrams/--no-diagrams", help="html: embed swimlane diagrams (needs Graphviz)")
+        "--diagrams/--no-diagrams", help=_("html: embed swimlane diagrams (needs Graphviz)"))
     ] = True,
+    lang: LangOption = None,
 ) -> None:
     """Validate, then analyse every process: lead times, effort, utilization, handoffs,
     and findings (bottlenecks, redundant approvals, SLA risk), costliest first.
@@ -53,7 +56,7 @@ def audit(
     # cyclic collector would only rescan it, costing up to a third of a 10,000-step audit.
     gc.disable()
     chosen = resolve("audit", fmt)
-    validation, settings = validated(paths, config)
+    validation, settings = validated(paths, config, lang)
     only = check_processes(validation, process)
     result = run_audit(validation, settings, only=only)
     show(chosen, output, result, diagrams=diagrams)

@@ -7,19 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
-from procmap.cli.common import emit, exit_code, load_config, note
+from procmap.cli.common import LangOption, configured, emit, exit_code, note
+from procmap.i18n import _, ngettext
 
 
 def import_bpmn(
-    file: Annotated[str, typer.Argument(help="the BPMN 2.0 file to import (.bpmn)")],
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=(
+    file: Annotated[str, typer.Argument(help=_("the BPMN 2.0 file to import (.bpmn)"))],
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=_(
         "OUT.yaml (one process), or a directory: each process becomes DIR/<id>.yaml "
         "[default: stdout, one process only]"))] = None,
-    force: Annotated[bool, typer.Option("--force", help="replace existing files")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help=(
+    force: Annotated[bool, typer.Option("--force", help=_("replace existing files"))] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_(
         "exit 1 when anything did not map exactly (import warnings)"))] = False,
-    config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=(
+    config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=_(
         "procmap.toml to use (rule levels apply to import-* findings too)"))] = None,
+    lang: LangOption = None,
 ) -> None:
     """Import pools, lanes, tasks, gateways and events from a BPMN 2.0 file.
 
@@ -36,11 +38,12 @@ def import_bpmn(
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
+    settings = configured(lang, config)
     result = import_file(file)
     targets = plan(result, output, force)
     for path, text in targets:
         emit(text, None if path == STDOUT else path)
-    findings = _configured(result, targets, config)
+    findings = _configured(result, targets, settings)
     for finding in findings:
         sys.stderr.write(format_line(finding) + "\n")
     written = [path for path, _ in targets if path != STDOUT]
@@ -48,11 +51,10 @@ def import_bpmn(
     raise typer.Exit(exit_code(findings, Severity.WARNING if strict else Severity.ERROR))
 
 
-def _configured(result: Any, targets: Any, config: str | None) -> list[Any]:
+def _configured(result: Any, targets: Any, settings: Any) -> list[Any]:
     """Import findings and the checks of the YAML written, at their configured levels."""
     from procmap.bpmn_import.output import check
 
-    settings = load_config(config)
     findings = []
     for finding in [*result.findings, *check(targets)]:
         severity = settings.severity(finding.rule, finding.severity)
@@ -61,11 +63,14 @@ def _configured(result: Any, targets: Any, config: str | None) -> list[Any]:
     return findings
 
 
-def _plural(count: int, word: str, plural: str = "s") -> str:
-    return f"{count} {word}{plural * (count != 1)}"
-
-
 def _summary(processes: int, roles: int, written: list[str], findings: int) -> str:
-    where = f" into {', '.join(written)}" if written else ""
-    return (f"imported {_plural(processes, 'process', 'es')} and {_plural(roles, 'role')}"
-            f"{where}; {_plural(findings, 'finding')}")
+    counts = {
+        "processes": ngettext("{count} process", "{count} processes",
+                              processes).format(count=processes),
+        "roles": ngettext("{count} role", "{count} roles", roles).format(count=roles),
+        "findings": ngettext("{count} finding", "{count} findings",
+                             findings).format(count=findings)}
+    if written:
+        return _("imported {processes} and {roles} into {files}; {findings}").format(
+            files=", ".join(written), **counts)
+    return _("imported {processes} and {roles}; {findings}").format(**counts)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from procmap.i18n import N_, _
 from procmap.render.diagram import Diagram, Edge, Lane, Node, NodeKind
 from procmap.render.dotwriter import Html, Value
 from procmap.render.errors import RenderError
@@ -43,14 +44,14 @@ CAPTIONED_KINDS: frozenset[NodeKind] = frozenset(
 )
 
 KIND_NAMES: dict[NodeKind, str] = {
-    "start": "Start",
-    "end": "End",
-    "task": "Task",
-    "approval": "Approval",
-    "decision": "Decision (exclusive)",
-    "parallel": "Parallel (fork / join)",
-    "subprocess": "Subprocess",
-    "wait": "Wait (timer)",
+    "start": N_("Start"),
+    "end": N_("End"),
+    "task": N_("Task"),
+    "approval": N_("Approval"),
+    "decision": N_("Decision (exclusive)"),
+    "parallel": N_("Parallel (fork / join)"),
+    "subprocess": N_("Subprocess"),
+    "wait": N_("Wait (timer)"),
 }
 
 _MARKERS: dict[NodeKind, str] = {
@@ -329,15 +330,15 @@ def legend_items(diagram: Diagram, theme: Theme = THEME) -> list[LegendItem]:
         return []
     kinds = [kind for kind in KIND_NAMES if any(n.kind == kind for n in diagram.nodes)]
     items = [
-        LegendItem(sample=_legend_shape(i, kind, theme), text=_legend_text(i, KIND_NAMES[kind],
+        LegendItem(sample=_legend_shape(i, kind, theme), text=_legend_text(i, _(KIND_NAMES[kind]),
                                                                            theme))
         for i, kind in enumerate(kinds)
     ]
     edge_samples: list[tuple[str, dict[str, Value]]] = []
     if any(edge.loop_back for edge in diagram.edges):
-        edge_samples.append(("Rework (loop back)", {"style": "dashed", "color": theme.loop_back}))
+        edge_samples.append((_("Rework (loop back)"), {"style": "dashed", "color": theme.loop_back}))
     if diagram.highlight and any(edge.critical for edge in diagram.edges):
-        edge_samples.append(("Critical path", {"color": theme.critical,
+        edge_samples.append((_("Critical path"), {"color": theme.critical,
                                                "penwidth": theme.critical_width}))
     for text, style in edge_samples:
         i = len(items)
@@ -351,5 +352,5 @@ def legend_items(diagram: Diagram, theme: Theme = THEME) -> list[LegendItem]:
         i = len(items)
         sample = _legend_shape(i, "task", theme)
         sample.attrs.update(color=theme.critical, penwidth=theme.critical_width)
-        items.append(LegendItem(sample=sample, text=_legend_text(i, "Bottleneck", theme)))
+        items.append(LegendItem(sample=sample, text=_legend_text(i, _("Bottleneck"), theme)))
     return items
