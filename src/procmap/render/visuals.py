@@ -336,7 +336,8 @@ def legend_items(diagram: Diagram, theme: Theme = THEME) -> list[LegendItem]:
     ]
     edge_samples: list[tuple[str, dict[str, Value]]] = []
     if any(edge.loop_back for edge in diagram.edges):
-        edge_samples.append((_("Rework (loop back)"), {"style": "dashed", "color": theme.loop_back}))
+        edge_samples.append((_("Rework (loop back)"),
+                             {"style": "dashed", "color": theme.loop_back}))
     if diagram.highlight and any(edge.critical for edge in diagram.edges):
         edge_samples.append((_("Critical path"), {"color": theme.critical,
                                                "penwidth": theme.critical_width}))
