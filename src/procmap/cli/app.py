@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from procmap import __version__
-from procmap.cli.common import Verbosity
+from procmap.cli.common import LangOption, Verbosity
 from procmap.cli.validate import validate
 from procmap.i18n import _
 
@@ -45,7 +45,9 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug",
                                         help=_("show tracebacks of internal errors"))
                      ] = False,
+    lang: LangOption = None,
 ) -> None:
+    Verbosity.lang = getattr(lang, "value", lang)
     if debug:
         os.environ["PROCMAP_DEBUG"] = "1"
     Verbosity.level = -1 if quiet else (1 if verbose else 0)

@@ -66,6 +66,8 @@ class Verbosity:
     """-q/--quiet and -v/--verbose, set once by the root command."""
 
     level = 0  # -1 quiet, 0 normal, 1 verbose
+    #: `procmap --lang zh COMMAND`: the language when the command has no --lang itself
+    lang: str | None = None
 
 
 def note(message: str) -> None:
@@ -251,5 +253,5 @@ def use_language(option: Any, configured: str | None) -> str:
     """Set the interface language from `--lang`, procmap.toml's `lang`, else the locale."""
     from procmap import i18n
 
-    value = getattr(option, "value", option)
+    value = getattr(option, "value", option) or Verbosity.lang
     return i18n.set_language(i18n.resolve(value, configured))
