@@ -19,6 +19,7 @@ edits the same file). This script
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import io
 import sys
@@ -51,7 +52,7 @@ def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     from babel.messages.frontend import parse_mapping_cfg
 
     with MAPPING.open(encoding="utf-8") as handle:
-        method_map, options = parse_mapping_cfg(handle, str(MAPPING))
+        method_map, options = parse_mapping_cfg(handle, str(MAPPING))  # type: ignore[no-untyped-call]
     try:
         import jinja2  # noqa: F401
     except ImportError:  # templates cannot be read without Jinja2: there are none yet
@@ -101,6 +102,7 @@ def interface_messages() -> list[Message]:
 
 def template(messages: list[Message]) -> bytes:
     catalog = Catalog(project="procmap", domain="procmap", charset="utf-8",
+                      creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
                       msgid_bugs_address="https://github.com/procmap/procmap/issues")
     for message in messages:
         msgid = (message.id, message.plural) if message.plural else message.id
@@ -108,10 +110,7 @@ def template(messages: list[Message]) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=90, omit_header=False, sort_output=False,
              include_lineno=False)
-    # the header's creation date changes at every run: keep the file stable
-    lines = [line for line in buffer.getvalue().split(b"\n")
-             if not line.startswith(b'"POT-Creation-Date')]
-    return b"\n".join(lines)
+    return buffer.getvalue()
 
 
 def area_catalogs(lang_dir: Path) -> Iterator[tuple[str, Catalog]]:
@@ -121,7 +120,10 @@ def area_catalogs(lang_dir: Path) -> Iterator[tuple[str, Catalog]]:
 
 
 def merged(lang_dir: Path) -> Catalog:
-    catalog = Catalog(locale=lang_dir.name, domain="procmap")
+    # fixed dates: the compiled catalog depends on the PO files only (`--check`)
+    epoch = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    catalog = Catalog(locale=lang_dir.name, domain="procmap", project="procmap",
+                      creation_date=epoch, revision_date=epoch)
     seen: dict[object, tuple[str, object]] = {}
     for name, part in area_catalogs(lang_dir):
         for message in part:

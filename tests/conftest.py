@@ -94,6 +94,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
 
 # Variables that change procmap's output: tests set them explicitly when they matter.
 _OUTPUT_ENV = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "PROCMAP_DEBUG", "COLUMNS")
+# The interface language comes from these: tests run in English (the goldens are
+# English) whatever the machine's locale; a test that wants Chinese says so.
+_LANGUAGE_ENV = ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "PROCMAP_LANG")
+for _variable in _LANGUAGE_ENV:
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
+@pytest.fixture(autouse=True)
+def _english_interface() -> Generator[None, None, None]:
+    """Every test starts (and leaves procmap) in English, whatever an earlier test set."""
+    from procmap.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
 
 RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 Golden = Callable[[str, str], None]
@@ -104,8 +120,10 @@ Check = Callable[..., "list[Finding]"]
 
 
 def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _OUTPUT_ENV}
+    env = {k: v for k, v in os.environ.items()
+           if k not in _OUTPUT_ENV and k not in _LANGUAGE_ENV}
     env["PYTHONIOENCODING"] = "utf-8"
+    env["LANG"] = "C.UTF-8"
     env.update(extra or {})
     return env
 

@@ -212,7 +212,8 @@ def _read_thresholds(config: Config, table: dict[str, Any], path: str) -> None:
         checked = option[0].check(value) if option is not None else \
             _check_share(value)
         if isinstance(checked, str):
-            raise ConfigError(f"{path}: [thresholds] {name} = {_shown(value)} {checked}")
+            raise ConfigError(_("{path}: [thresholds] {name} = {value} {problem}").format(
+                path=path, name=name, value=_shown(value), problem=checked))
         config.thresholds[name] = checked
     if config.threshold("utilization-warning") > config.threshold("utilization-error"):
         raise ConfigError(_("{path}: [thresholds] utilization-warning must not be above "

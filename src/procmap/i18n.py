@@ -93,18 +93,21 @@ def locale_language(environ: dict[str, str] | None = None) -> str | None:
     chosen = environ.get("PROCMAP_LANG", "").strip().lower()
     if chosen in LANGS:
         return chosen
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = environ.get(variable, "")
-        if not value:
-            continue
-        for part in value.split(":"):  # LANGUAGE is a list: zh_CN:en
-            code = part.split(".")[0].split("_")[0].split("-")[0].lower()
-            if code in LANGS:
-                return code
-            if code in ("c", "posix"):
-                return None
+    # as gettext does: LANGUAGE (a list, zh_CN:en) first, unless the locale is C/POSIX
+    locale = next((environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if environ.get(v)), "")
+    code = _code(locale)
+    if code in ("c", "posix"):
         return None
-    return None
+    for part in environ.get("LANGUAGE", "").split(":"):
+        if _code(part) in LANGS:
+            return _code(part)
+    return code if code in LANGS else None
+
+
+def _code(value: str) -> str:
+    """The language of a locale name: zh_CN.UTF-8 -> zh, C.UTF-8 -> c."""
+    return value.split(".")[0].split("@")[0].split("_")[0].split("-")[0].strip().lower()
 
 
 def resolve(option: str | None, configured: str | None,

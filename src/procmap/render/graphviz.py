@@ -218,7 +218,8 @@ def _parse_plain(output: bytes) -> dict[str, tuple[float, float, float, float]]:
         try:
             x, y, w, h = (float(value) * 72 for value in fields[2:6])
         except (ValueError, IndexError) as exc:
-            raise RenderError(f"unexpected Graphviz output: {line[:80]!r}") from exc
+            raise RenderError(_("unexpected Graphviz output: {line}").format(
+                line=repr(line[:80]))) from exc
         nodes[fields[1]] = (x, y, w, h)
     return nodes
 
@@ -233,7 +234,7 @@ def _measure(parts: Sequence[Part], theme: Theme, timeout: float) -> dict[str, S
     try:
         return {part.name: Size(plain[part.name][2], plain[part.name][3]) for part in parts}
     except KeyError as exc:
-        raise RenderError(f"Graphviz did not measure part {exc}") from exc
+        raise RenderError(_("Graphviz did not measure part {part}").format(part=exc)) from exc
 
 
 def _rank(diagram: Diagram, visuals: Sequence[NodeVisual], sizes: dict[str, Size],
@@ -461,7 +462,8 @@ def render_image(diagram: Diagram, fmt: ImageFormat = "svg", theme: Theme = THEM
                  timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Draw the swimlane diagram as SVG, PNG or PDF with the Graphviz binaries."""
     if fmt not in _FORMATS:
-        raise RenderError(f"unknown image format {fmt!r}; expected svg, png or pdf")
+        raise RenderError(_("unknown image format {format}; expected svg, png or pdf").format(
+            format=repr(fmt)))
     layout = layout_diagram(diagram, theme, timeout)
     args = ["-n2", f"-T{_FORMATS[fmt]}"]
     if fmt == "png":

@@ -96,16 +96,16 @@ def check_diagram(diagram: Diagram) -> None:
     node_ids: set[str] = set()
     for node in diagram.nodes:
         if node.id in node_ids:
-            raise RenderError(f"duplicate step id in diagram: {one_line(node.id)!r}")
+            raise RenderError(_("duplicate step id in diagram: {id}").format(
+                id=repr(one_line(node.id))))
         if node.lane not in lane_ids:
-            raise RenderError(f"step {one_line(node.id)!r} is in an unknown lane")
+            raise RenderError(_("step {id} is in an unknown lane").format(
+                id=repr(one_line(node.id))))
         node_ids.add(node.id)
     for edge in diagram.edges:
         if edge.source not in node_ids or edge.target not in node_ids:
-            raise RenderError(
-                f"edge {one_line(edge.source)!r} -> {one_line(edge.target)!r} "
-                "refers to an unknown step"
-            )
+            raise RenderError(_("edge {source} -> {target} refers to an unknown step").format(
+                source=repr(one_line(edge.source)), target=repr(one_line(edge.target))))
 
 
 def _font(text: str, size: float, color: str, bold: bool = False) -> str:
