@@ -32,7 +32,8 @@ def format_line(finding: Finding, parsable: bool = False) -> str:
             f"{terminal(one_line(finding.message))}")
 
 
-def _count(label: str, n: int) -> str:
+def severity_count(label: str, n: int) -> str:
+    """`3 warnings` (`3 个警告`): a count of findings of one severity."""
     if label == "error":
         return ngettext("{count} error", "{count} errors", n).format(count=n)
     if label == "warning":
@@ -46,7 +47,7 @@ def summary_line(findings: Sequence[Finding], files: int) -> str:
         return "procmap: " + ngettext("{files} file checked, no problems found",
                                       "{files} files checked, no problems found",
                                       files).format(files=files)
-    parts = [_count(label, n) for label, n in counts.items() if n]
+    parts = [severity_count(label, n) for label, n in counts.items() if n]
     with_findings = len({f.file for f in findings})
     return "procmap: " + ngettext("{counts} in {with_findings} of {files} file",
                                   "{counts} in {with_findings} of {files} files",
