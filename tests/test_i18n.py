@@ -123,6 +123,22 @@ def test_text_shown_to_people_goes_through_the_catalog() -> None:
     assert found == []
 
 
+def test_no_message_is_hidden_inside_an_f_string() -> None:
+    """`f"{_('Legend')}"`: the extractor cannot see a message inside an f-string (before
+    Python 3.12), so it would never reach the catalog: write it outside."""
+    found = []
+    for path in sorted((ROOT / "src" / "procmap").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
+                        and call.func.id in ("_", "N_", "ngettext") and call.args \
+                        and isinstance(call.args[0], ast.Constant):
+                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert found == []
+
+
 def test_the_untranslated_check_finds_a_bare_message(tmp_path: Path) -> None:
     bad = tmp_path / "probe.py"
     bad.write_text('fail(f"no such file {x}")\nnote(_("fine {x}").format(x=1))\n'

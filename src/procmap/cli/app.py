@@ -90,8 +90,8 @@ def _show_warning(message: Any, category: type[Warning], filename: str, lineno: 
     from procmap.text.escape import terminal
 
     if Verbosity.level >= 0 and sys.stderr is not None:
-        sys.stderr.write(f"procmap: {_('warning')}: "
-                         f"{terminal(' '.join(str(message).split()))}\n")
+        sys.stderr.write("procmap: " + _("warning") + ": "
+                         + terminal(" ".join(str(message).split())) + "\n")
 
 
 def _prepare_streams() -> None:
@@ -134,7 +134,7 @@ def _could_not(exc: Any) -> int:
 
 
 def _interrupted(exc: BaseException) -> int:
-    sys.stderr.write(f"procmap: {_('interrupted')}\n")
+    sys.stderr.write("procmap: " + _("interrupted") + "\n")
     return 130
 
 

@@ -84,7 +84,7 @@ def detail(message: str) -> None:
 
 def warn(message: str) -> None:
     if Verbosity.level >= 0:
-        sys.stderr.write(f"procmap: {_('warning')}: {terminal(message)}\n")
+        sys.stderr.write("procmap: " + _("warning") + f": {terminal(message)}\n")
 
 
 def fail(message: str) -> NoReturn:

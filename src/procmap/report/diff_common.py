@@ -229,3 +229,20 @@ def headline(counts: dict[str, int]) -> str:
 
 def location(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}" if finding.line else finding.file
+
+
+#: step kinds (`kind:` values) as the report shows them
+KINDS = {"start": N_("start"), "end": N_("end"), "task": N_("task"),
+         "approval": N_("approval"), "decision": N_("decision"), "parallel": N_("parallel"),
+         "subprocess": N_("subprocess"), "wait": N_("wait")}
+
+#: how the report names a process's status
+STATUS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"),
+          "affected": N_("affected"), "unchanged": N_("unchanged")}
+
+
+def side_label(label: str) -> str:
+    """How a report names one side of the diff: a revision, a path, the working tree."""
+    from procmap.diff.sources import WORKTREE
+
+    return _("working tree") if label == WORKTREE else label

@@ -20,14 +20,17 @@ from procmap.diff.model import (
     StepSummary,
 )
 from procmap.findings import Severity
-from procmap.i18n import N_, _, ngettext
+from procmap.i18n import _, ngettext
 from procmap.report.diff_common import (
+    KINDS,
+    STATUS,
     costs,
     duration,
     headline,
     metric_change,
     metric_label,
     severity_counts,
+    side_label,
     value,
 )
 from procmap.report.text import format_line, severity_label
@@ -44,8 +47,8 @@ SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow",
 
 
 def lines(report: DiffReport) -> list[Line]:
-    out: list[Line] = [("bold", f"procmap diff: {_side(report.old.label)} -> "
-                                f"{_side(report.new.label)}")]
+    out: list[Line] = [("bold", f"procmap diff: {side_label(report.old.label)} -> "
+                                f"{side_label(report.new.label)}")]
     for process in report.processes:
         if process.status != UNCHANGED:
             out += _process(process)
@@ -96,22 +99,6 @@ def _summary(report: DiffReport) -> str:
         introduced=ngettext("{count} finding introduced", "{count} findings introduced",
                             count).format(count=count),
         severities=f" ({introduced})" if introduced else "", resolved=resolved)
-
-
-#: step kinds (`kind:` values) as the report shows them
-KINDS = {"start": N_("start"), "end": N_("end"), "task": N_("task"),
-         "approval": N_("approval"), "decision": N_("decision"), "parallel": N_("parallel"),
-         "subprocess": N_("subprocess"), "wait": N_("wait")}
-
-#: how the report names a process's status
-STATUS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"),
-          "affected": N_("affected"), "unchanged": N_("unchanged")}
-
-
-def _side(label: str) -> str:
-    from procmap.diff.sources import WORKTREE
-
-    return _("working tree") if label == WORKTREE else label
 
 
 def _process(process: ProcessDiff) -> list[Line]:
