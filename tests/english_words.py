@@ -35,10 +35,15 @@ ALWAYS_ENGLISH = frozenset({
     "apt-get", "brew", "winget", "sudo", "iconv", "debian", "ubuntu", "macos", "windows",
     "draft", "schema", "x-ignore", "reports_to", "on", "off", "true", "false", "null",
     "zh", "en", "fonts-noto-cjk", "fonts-wqy-microhei", "install", "msgid",
+    # command names (`procmap diff: ...`)
+    "validate", "audit", "render", "diff", "doctor", "init", "import", "handbook",
+    "simulate", "conform",
 })
 
 _UNIT = re.compile(r"^\d+(\.\d+)?([smhdw]|min|px|pp|in|dpi|%)?$", re.I)
 _REMOVED = [
+    re.compile(r"<!--.*?-->", re.S),                  # markers in HTML comments
+    re.compile(r"</?[A-Za-z][^<>]*>"),                 # HTML tags (Markdown outputs)
     re.compile(r"`[^`\n]*`"),                         # code: keys, commands
     re.compile(r"https?://\S+"),                      # URLs
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),      # options

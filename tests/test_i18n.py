@@ -298,3 +298,22 @@ def test_english_words_finds_interface_words_and_spares_the_users() -> None:
     text = ("examples/a.yaml:3:5: 错误[missing-role] 任务步骤 'Refund desk' (refund) has "
             "no `role` 30m --lang SLA 2h")
     assert english_words(text, {"Refund desk", "refund"}) == ["has", "no"]
+
+
+def test_diff_in_chinese_has_no_english_interface_word(run_cli: RunCli,
+                                                       tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    source = (EXAMPLES / "refund-approval.yaml").read_text(encoding="utf-8")
+    for side, text in ((old, source), (new, source.replace("duration: 15m", "duration: 45m"))):
+        (side / "refund-approval.yaml").write_text(text, encoding="utf-8")
+        (side / "roles.yaml").write_text((EXAMPLES / "roles.yaml").read_text(
+            encoding="utf-8"), encoding="utf-8")
+    allowed = user_text([old, new]) | format_keys() | {"old", "new"}  # the paths given
+    for fmt in ("text", "markdown"):
+        done = run_cli(["diff", "old", "new", "--format", fmt, "--lang", "zh"], cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "预期周期" in done.stdout
+        assert english_words(done.stdout, allowed) == [], \
+            done.stdout
