@@ -120,10 +120,9 @@ def area_catalogs(lang_dir: Path) -> Iterator[tuple[str, Catalog]]:
 
 
 def merged(lang_dir: Path) -> Catalog:
-    # fixed dates: the compiled catalog depends on the PO files only (`--check`)
-    epoch = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    fixed = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible .mo
     catalog = Catalog(locale=lang_dir.name, domain="procmap", project="procmap",
-                      creation_date=epoch, revision_date=epoch)
+                      version="1", creation_date=fixed, revision_date=fixed, fuzzy=False)
     seen: dict[object, tuple[str, object]] = {}
     for name, part in area_catalogs(lang_dir):
         for message in part:

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from procmap.findings import Finding
+from testenv import cli_env, english_process_environment
 
 TESTS = Path(__file__).parent
 GOLDEN = TESTS / "golden"
@@ -55,6 +56,9 @@ _NEEDS: dict[str, tuple[Callable[[], bool], str]] = {
                 "needs Chromium, node and npm: apt-get install chromium nodejs npm, or "
                 "scripts/system-deps.sh --browser"),
 }
+
+
+english_process_environment()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -92,16 +96,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     return report
 
 
-# Variables that change procmap's output: tests set them explicitly when they matter.
-_OUTPUT_ENV = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "PROCMAP_DEBUG", "COLUMNS")
-# The interface language comes from these: tests run in English (the goldens are
-# English) whatever the machine's locale; a test that wants Chinese says so.
-_LANGUAGE_ENV = ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "PROCMAP_LANG")
-for _variable in _LANGUAGE_ENV:
-    os.environ.pop(_variable, None)
-os.environ["LANG"] = "C.UTF-8"
-
-
 @pytest.fixture(autouse=True)
 def _english_interface() -> Generator[None, None, None]:
     """Every test starts (and leaves procmap) in English, whatever an earlier test set."""
@@ -117,15 +111,6 @@ Golden = Callable[[str, str], None]
 # `if TYPE_CHECKING: from conftest import Check`. mypy's main run sees only this
 # conftest (the per-folder ones are all named `conftest`: scripts/typecheck.py).
 Check = Callable[..., "list[Finding]"]
-
-
-def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in _OUTPUT_ENV and k not in _LANGUAGE_ENV}
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["LANG"] = "C.UTF-8"
-    env.update(extra or {})
-    return env
 
 
 @pytest.fixture

@@ -192,7 +192,7 @@ def test_every_default_is_valid_for_its_own_field() -> None:
     assert schema["$defs"]["Role"]["properties"]["availability"]["default"] == "8h/d"
 
 
-def test_a_process_error_names_the_process_field_not_both_shapes(validator) -> None:
+def test_a_process_error_names_the_process_field_not_both_shapes(validator: Any) -> None:
     data = _procmap_data(
         "procmap: 1\nid: p\nname: P\nowner: 3.5.x\ndemand: lots\n"
         "steps:\n  - {id: s, kind: start, next: e}\n  - {id: e, kind: end}\n")

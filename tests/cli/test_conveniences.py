@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from cli_helpers import BROKEN, CLEAN, NO_ROLES, OTHER, no_traceback, write
 
 from procmap import __version__, formats
 
+if TYPE_CHECKING:
+    from conftest import RunCli
+
+
 PARSABLE = r"^[^:]+:\d+:\d+: (error|warning|info)\[[a-z0-9-]+\] .+$"
 
 
-def test_dash_v_prints_the_version(run_cli) -> None:
+def test_dash_v_prints_the_version(run_cli: RunCli) -> None:
     for flag in ("-V", "--version"):
         result = run_cli([flag])
         assert (result.returncode, result.stdout) == (0, f"procmap {__version__}\n")
@@ -24,7 +29,7 @@ def test_dash_v_prints_the_version(run_cli) -> None:
 @pytest.mark.parametrize("command,registry", [
     ("validate", "findings"), ("audit", "audit"), ("raci", "raci"), ("diff", "diff"),
     ("render", "render"), ("doctor", "doctor")])
-def test_help_lists_the_registered_formats(run_cli, command: str, registry: str) -> None:
+def test_help_lists_the_registered_formats(run_cli: RunCli, command: str, registry: str) -> None:
     result = run_cli([command, "--help"], env={"COLUMNS": "200"})
     assert result.returncode == 0
     choices = "|".join(formats.names(registry))
@@ -32,7 +37,7 @@ def test_help_lists_the_registered_formats(run_cli, command: str, registry: str)
     assert "<str>" not in result.stdout  # metavars say what the value is
 
 
-def test_completion_lists_format_values(run_cli) -> None:
+def test_completion_lists_format_values(run_cli: RunCli) -> None:
     result = run_cli([], env={"_PROCMAP_COMPLETE": "complete_bash", "COMP_WORDS":
                               "procmap audit --format ", "COMP_CWORD": "3"},
                      code="import sys; sys.argv[0] = 'procmap'; "
@@ -41,7 +46,7 @@ def test_completion_lists_format_values(run_cli) -> None:
                                           "parsable"}, result.stdout + result.stderr
 
 
-def test_bad_choices_are_one_line_errors(run_cli, tmp_path: Path) -> None:
+def test_bad_choices_are_one_line_errors(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     for args, expected in (
             (["audit", ".", "--format", "pdf"], "'pdf' is not one of 'auto', 'text'"),
@@ -55,7 +60,7 @@ def test_bad_choices_are_one_line_errors(run_cli, tmp_path: Path) -> None:
         no_traceback(result)
 
 
-def test_parsable_is_the_same_on_a_terminal(run_cli, tmp_path: Path) -> None:
+def test_parsable_is_the_same_on_a_terminal(run_cli: RunCli, tmp_path: Path) -> None:
     import re
 
     write(tmp_path, {"refund.yaml": BROKEN})
@@ -67,7 +72,8 @@ def test_parsable_is_the_same_on_a_terminal(run_cli, tmp_path: Path) -> None:
     assert all(re.match(PARSABLE, line) for line in plain.stdout.splitlines())
 
 
-def test_the_editors_problem_matcher_matches_parsable_output(run_cli, tmp_path: Path) -> None:
+def test_the_editors_problem_matcher_matches_parsable_output(
+        run_cli: RunCli, tmp_path: Path) -> None:
     import json
     import re
 
@@ -84,7 +90,7 @@ def test_the_editors_problem_matcher_matches_parsable_output(run_cli, tmp_path: 
     assert match and match.group(1) == "refund.yaml" and match.group(5) == "schema"
 
 
-def test_quiet_prints_only_findings(run_cli, tmp_path: Path) -> None:
+def test_quiet_prints_only_findings(run_cli: RunCli, tmp_path: Path) -> None:
     import re
 
     write(tmp_path, {"refund.yaml": BROKEN, "other.yaml": OTHER})
@@ -99,7 +105,7 @@ def test_quiet_prints_only_findings(run_cli, tmp_path: Path) -> None:
     assert all(re.match(PARSABLE, line) for line in empty.stdout.splitlines())
 
 
-def test_quiet_hides_notes_and_warnings(run_cli, tmp_path: Path) -> None:
+def test_quiet_hides_notes_and_warnings(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     write(tmp_path, {"refund.yaml": CLEAN})
     assert run_cli(["validate", "empty"]).stderr.startswith("procmap: warning: no procmap")
@@ -109,7 +115,7 @@ def test_quiet_hides_notes_and_warnings(run_cli, tmp_path: Path) -> None:
     assert run_cli(["-q", "render", "refund.yaml", "-o", "r.mmd"]).stderr == ""
 
 
-def test_verbose_says_what_was_used(run_cli, tmp_path: Path) -> None:
+def test_verbose_says_what_was_used(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN, "procmap.toml": "[rules]\nno-sla = \"off\"\n"})
     result = run_cli(["--verbose", "validate", "."])
     assert result.returncode == 0
@@ -117,7 +123,7 @@ def test_verbose_says_what_was_used(run_cli, tmp_path: Path) -> None:
     assert "procmap: 1 file checked\n" in result.stderr
 
 
-def test_render_p_is_repeatable(run_cli, tmp_path: Path) -> None:
+def test_render_p_is_repeatable(run_cli: RunCli, tmp_path: Path) -> None:
     third = CLEAN.replace("id: refund", "id: third").replace("cs-agent", "third-agent")
     write(tmp_path, {"refund.yaml": CLEAN, "other.yaml": OTHER, "third.yaml": third})
     result = run_cli(["render", ".", "-f", "mmd", "-o", "out", "-p", "refund", "-p", "third"])
@@ -131,7 +137,8 @@ def test_render_p_is_repeatable(run_cli, tmp_path: Path) -> None:
     (["-o", "x.jpg"], "-o x.jpg: .jpg is no render format: use one of svg, png"),
     (["-o", "x.png", "-f", "svg"], "-o x.png says png but --format says svg"),
 ])
-def test_render_a_wrong_extension_is_an_error(run_cli, tmp_path: Path, args, message) -> None:
+def test_render_a_wrong_extension_is_an_error(
+        run_cli: RunCli, tmp_path: Path, args: list[str], message: str) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["render", "refund.yaml", *args])
     assert result.returncode == 2
@@ -139,13 +146,13 @@ def test_render_a_wrong_extension_is_an_error(run_cli, tmp_path: Path, args, mes
     assert not list(tmp_path.glob("x.*"))
 
 
-def test_render_the_format_follows_the_extension(run_cli, tmp_path: Path) -> None:
+def test_render_the_format_follows_the_extension(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     assert run_cli(["render", "refund.yaml", "-o", "r.MMD"]).returncode == 0
     assert (tmp_path / "r.MMD").read_text(encoding="utf-8").startswith("---\ntitle:")
 
 
-def test_mermaid_lanes_without_a_name_get_one(run_cli, tmp_path: Path) -> None:
+def test_mermaid_lanes_without_a_name_get_one(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"bare.yaml": NO_ROLES})
     result = run_cli(["render", "bare.yaml", "-o", "-", "-f", "mmd"])
     assert result.returncode == 0, result.stderr
@@ -169,7 +176,8 @@ main()
 """
 
 
-def test_a_graphviz_failure_is_an_error_not_an_internal_one(run_cli, tmp_path: Path) -> None:
+def test_a_graphviz_failure_is_an_error_not_an_internal_one(
+        run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["render", "refund.yaml", "-o", "r.svg"], code=_GRAPHVIZ_FAILS)
     assert result.returncode == 2
@@ -177,7 +185,7 @@ def test_a_graphviz_failure_is_an_error_not_an_internal_one(run_cli, tmp_path: P
     assert not (tmp_path / "r.svg").exists()
 
 
-def test_audit_html_without_graphviz_says_diagrams_were_left_out(run_cli,
+def test_audit_html_without_graphviz_says_diagrams_were_left_out(run_cli: RunCli,
                                                                   tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["audit", "refund.yaml", "-f", "html", "-o", "r.html"],
@@ -193,7 +201,7 @@ def test_audit_html_without_graphviz_says_diagrams_were_left_out(run_cli,
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_diff_main_on_a_master_repository_suggests_master(run_cli, tmp_path: Path) -> None:
+def test_diff_main_on_a_master_repository_suggests_master(run_cli: RunCli, tmp_path: Path) -> None:
     import os
     import subprocess
 

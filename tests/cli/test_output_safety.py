@@ -8,11 +8,16 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from cli_helpers import BROKEN, CLEAN, OTHER, no_traceback, write
 
 from procmap.io import WriteError, write_atomic, write_output
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
 
 posix = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 
@@ -80,7 +85,7 @@ def test_an_unwritable_target_is_a_write_error(tmp_path: Path) -> None:
 # -- through the CLI -----------------------------------------------------------------------
 
 @posix
-def test_o_dev_stdout_writes_to_stdout(run_cli, tmp_path: Path) -> None:
+def test_o_dev_stdout_writes_to_stdout(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": BROKEN})
     result = run_cli(["validate", "refund.yaml", "-f", "json", "-o", "/dev/stdout"])
     assert result.returncode == 1, result.stderr
@@ -95,7 +100,7 @@ def test_o_dev_stdout_writes_to_stdout(run_cli, tmp_path: Path) -> None:
     ["render", "refund.yaml", "-f", "mmd"],
     ["schema"],
 ])
-def test_o_dash_is_stdout_for_every_command(run_cli, tmp_path: Path, command) -> None:
+def test_o_dash_is_stdout_for_every_command(run_cli: RunCli, tmp_path: Path, command: str) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli([*command, "-o", "-"])
     assert result.returncode == 0, result.stderr
@@ -108,7 +113,7 @@ def test_o_dash_is_stdout_for_every_command(run_cli, tmp_path: Path, command) ->
         assert json.loads(result.stdout)["files"] == 1
 
 
-def test_render_o_dash_with_several_processes_is_an_error(run_cli, tmp_path: Path) -> None:
+def test_render_o_dash_with_several_processes_is_an_error(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN, "other.yaml": OTHER})
     result = run_cli(["render", ".", "-f", "mmd", "-o", "-"])
     assert result.returncode == 2
@@ -116,7 +121,7 @@ def test_render_o_dash_with_several_processes_is_an_error(run_cli, tmp_path: Pat
     assert result.stdout == ""
 
 
-def test_config_dev_zero_is_one_line(run_cli, tmp_path: Path) -> None:
+def test_config_dev_zero_is_one_line(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN})
     result = run_cli(["validate", "refund.yaml", "--config", os.devnull.replace(
         "null", "zero") if sys.platform != "win32" else "NUL"], timeout=30)
@@ -125,7 +130,7 @@ def test_config_dev_zero_is_one_line(run_cli, tmp_path: Path) -> None:
                              "file: give a procmap.toml or a pyproject.toml\n")
 
 
-def test_a_huge_config_is_one_line(run_cli, tmp_path: Path) -> None:
+def test_a_huge_config_is_one_line(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": CLEAN, "procmap.toml": "#" * 2_000_000})
     result = run_cli(["validate", "refund.yaml", "--config", "procmap.toml"])
     assert result.returncode == 2
@@ -137,7 +142,7 @@ def test_a_huge_config_is_one_line(run_cli, tmp_path: Path) -> None:
 def test_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
     import subprocess
 
-    from conftest import cli_env
+    from testenv import cli_env
 
     result = subprocess.run(
         [sys.executable, "-c", "import os; os.close(0); "
@@ -153,7 +158,7 @@ def test_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
 def test_a_deleted_working_directory_is_one_line(tmp_path: Path) -> None:
     import subprocess
 
-    from conftest import cli_env
+    from testenv import cli_env
 
     gone = tmp_path / "gone"
     gone.mkdir()
@@ -168,7 +173,7 @@ def test_a_deleted_working_directory_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
-def test_a_console_without_cjk_gets_escapes(run_cli, tmp_path: Path, encoding) -> None:
+def test_a_console_without_cjk_gets_escapes(run_cli: RunCli, tmp_path: Path, encoding: str) -> None:
     write(tmp_path, {"客户投诉.yaml": BROKEN})
     result = run_cli(["validate", "."], env={"PYTHONIOENCODING": encoding})
     assert result.returncode == 1, result.stderr
@@ -179,7 +184,7 @@ def test_a_console_without_cjk_gets_escapes(run_cli, tmp_path: Path, encoding) -
 @posix
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names are UTF-8 only")
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
-def test_a_non_utf8_file_name_gives_valid_json(run_cli, tmp_path: Path, fmt) -> None:
+def test_a_non_utf8_file_name_gives_valid_json(run_cli: RunCli, tmp_path: Path, fmt: str) -> None:
     (tmp_path / "caf\udce9.yaml".encode("utf-8", "surrogateescape").decode(
         "utf-8", "surrogateescape")).write_bytes(BROKEN.encode("utf-8"))
     result = run_cli(["validate", ".", "-f", fmt])

@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from cli_helpers import BROKEN, CLEAN, write
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
 
 # ESC sequences, BEL, CR and a bidi override in a quoted YAML value (a schema message
 # quotes it) and in the process name (audit and raci print it)
@@ -26,7 +31,7 @@ def _raw(text: str) -> list[str]:
     ["audit", "."], ["raci", "."], ["render", ".", "-f", "mmd", "-o", "out"],
 ])
 @pytest.mark.parametrize("color", [False, True])
-def test_no_control_character_reaches_the_terminal(run_cli, tmp_path: Path, command,
+def test_no_control_character_reaches_the_terminal(run_cli: RunCli, tmp_path: Path, command: str,
                                                    color: bool) -> None:
     write(tmp_path, {"refund.yaml": HOSTILE})
     result = run_cli(command, env={"FORCE_COLOR": "1"} if color else None)
@@ -40,7 +45,7 @@ def test_no_control_character_reaches_the_terminal(run_cli, tmp_path: Path, comm
             assert _raw(stream) == []
 
 
-def test_a_schema_message_shows_the_escape_visibly(run_cli, tmp_path: Path) -> None:
+def test_a_schema_message_shows_the_escape_visibly(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"refund.yaml": HOSTILE})
     result = run_cli(["validate", "refund.yaml", "-f", "parsable"])
     assert "refund.yaml:8:11: error[schema] '\\x1b[31mstart ' is not a step kind" \
@@ -49,7 +54,7 @@ def test_a_schema_message_shows_the_escape_visibly(run_cli, tmp_path: Path) -> N
 
 @pytest.mark.skipif(sys.platform == "win32", reason="newlines in file names are POSIX")
 @pytest.mark.parametrize("fmt", ["text", "parsable", "github"])
-def test_a_file_name_with_a_newline_cannot_forge_a_line(run_cli, tmp_path: Path,
+def test_a_file_name_with_a_newline_cannot_forge_a_line(run_cli: RunCli, tmp_path: Path,
                                                         fmt: str) -> None:
     write(tmp_path, {"x\n::error file=forged.yaml,line=1::pwned\n.yaml": BROKEN})
     result = run_cli(["validate", ".", "-f", fmt])
@@ -60,13 +65,13 @@ def test_a_file_name_with_a_newline_cannot_forge_a_line(run_cli, tmp_path: Path,
     assert "x\\n" in result.stdout
 
 
-def test_json_keeps_the_exact_name(run_cli, tmp_path: Path) -> None:
+def test_json_keeps_the_exact_name(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"a\x1bb.yaml": BROKEN})
     result = run_cli(["validate", ".", "-f", "json"])
     assert json.loads(result.stdout)["findings"][0]["file"] == "a\x1bb.yaml"
 
 
-def test_diff_text_escapes_names(run_cli, tmp_path: Path) -> None:
+def test_diff_text_escapes_names(run_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path, {"old/refund.yaml": CLEAN, "new/refund.yaml": HOSTILE})
     result = run_cli(["diff", "old", "new", "--fail-on", "never"])
     assert result.returncode == 0, result.stderr
@@ -74,7 +79,7 @@ def test_diff_text_escapes_names(run_cli, tmp_path: Path) -> None:
     assert "\\x1b]0;pwned\\x07" in result.stdout
 
 
-def test_error_messages_escape_paths(run_cli, tmp_path: Path) -> None:
+def test_error_messages_escape_paths(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["validate", "no\x1b[2Jsuch.yaml"])
     assert result.returncode == 2
     assert result.stderr == "procmap: error: no\\x1b[2Jsuch.yaml: no such file or directory\n"

@@ -298,13 +298,20 @@ def test_100000_deep_nesting_is_a_limit_finding_not_a_segfault(run_cli: RunCli, 
                                                                column: int) -> None:
     text = "procmap: 1\nx: " + opener * 100_000 + "1" + closer * 100_000 + "\n"
     findings = _validate_cli(run_cli, tmp_path, text.encode())
-    assert [(f["line"], f["column"], f["rule"]) for f in findings] == [
-        (2, column, "yaml-limit")]
+    assert [(f["line"], f["column"], f["rule"]) for f in findings] in (
+        [(2, column, "yaml-limit")], [(2, _LIBYAML_STOP, "yaml-limit")])
+
+
+# libyaml >= 0.2.6 refuses flow nesting past 1,000 levels while it scans ahead for a
+# key, before procmap's own limit (64) sees any event: the finding is the same limit,
+# at the point where libyaml stopped ("x: " and 1,000 brackets)
+_LIBYAML_STOP = 3 + 1000
 
 
 def test_100000_unclosed_brackets(run_cli: RunCli, tmp_path: Path) -> None:
     findings = _validate_cli(run_cli, tmp_path, b"procmap: 1\nx: " + b"[" * 100_000)
-    assert [(f["line"], f["column"], f["rule"]) for f in findings] == [(2, 67, "yaml-limit")]
+    assert [(f["line"], f["column"], f["rule"]) for f in findings] in (
+        [(2, 67, "yaml-limit")], [(2, _LIBYAML_STOP, "yaml-limit")])
 
 
 def test_deep_block_nesting(run_cli: RunCli, tmp_path: Path) -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from procmap.config import Config, ConfigError, find_config, load_config
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
 
 
 def _write(path: Path, content: str | bytes) -> Path:
@@ -102,7 +107,8 @@ def test_defaults_come_from_the_rules() -> None:
         config.threshold("no-such-threshold")
 
 
-def test_a_bad_config_exits_2_with_one_line_through_the_cli(run_cli, tmp_path) -> None:
+def test_a_bad_config_exits_2_with_one_line_through_the_cli(
+        run_cli: RunCli, tmp_path: Path) -> None:
     _write(tmp_path / "procmap.toml", b"lang = \"\xff\"\n")
     _write(tmp_path / "x.yaml", "procmap: 1\n")
     result = run_cli(["validate", "x.yaml"])

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from procmap.config import Config
 from procmap.loader.project import project_root
 from procmap.pipeline import validate_paths
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
+import subprocess
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 
@@ -28,11 +34,11 @@ def _project(root: Path, *, marker: str = ".git", config: str = "") -> None:
         (root / marker).write_text(config, encoding="utf-8")
 
 
-def _found(result) -> list[tuple[str, str]]:
+def _found(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
     return [(f["rule"], f["message"]) for f in json.loads(result.stdout)["findings"]]
 
 
-def test_the_catalog_beside_a_process_resolves_its_roles(run_cli, tmp_path: Path) -> None:
+def test_the_catalog_beside_a_process_resolves_its_roles(run_cli: RunCli, tmp_path: Path) -> None:
     _project(tmp_path)
     result = run_cli(["validate", "processes/refund.yaml", "-f", "json"])
     assert result.returncode == 0, result.stdout
@@ -44,7 +50,7 @@ def test_the_catalog_beside_a_process_resolves_its_roles(run_cli, tmp_path: Path
                    cwd=tmp_path / "processes").returncode == 0
 
 
-def test_audit_uses_the_catalog_roles(run_cli, tmp_path: Path) -> None:
+def test_audit_uses_the_catalog_roles(run_cli: RunCli, tmp_path: Path) -> None:
     _project(tmp_path)
     result = run_cli(["audit", "processes/refund.yaml", "-f", "json", "--fail-on", "never"])
     data = json.loads(result.stdout)
@@ -52,7 +58,7 @@ def test_audit_uses_the_catalog_roles(run_cli, tmp_path: Path) -> None:
     assert data["processes"][0]["metrics"]["utilization"]  # capacities came from the catalog
 
 
-def test_without_a_project_the_references_stay_unknown(run_cli, tmp_path: Path) -> None:
+def test_without_a_project_the_references_stay_unknown(run_cli: RunCli, tmp_path: Path) -> None:
     _project(tmp_path)
     (tmp_path / ".git").rmdir()
     result = run_cli(["validate", "processes/refund.yaml", "-f", "json"])
@@ -60,7 +66,7 @@ def test_without_a_project_the_references_stay_unknown(run_cli, tmp_path: Path) 
     assert {rule for rule, _ in _found(result)} == {"unknown-reference"}
 
 
-def test_configured_catalogs_are_the_only_ones_read(run_cli, tmp_path: Path) -> None:
+def test_configured_catalogs_are_the_only_ones_read(run_cli: RunCli, tmp_path: Path) -> None:
     _project(tmp_path, marker="procmap.toml", config='catalogs = ["org/roles.yaml"]\n')
     (tmp_path / "decoy.yaml").write_text("procmap: 1\nroles:\n  - {id: decoy}\n",
                                          encoding="utf-8")

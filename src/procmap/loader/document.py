@@ -245,6 +245,11 @@ _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow",
 def _syntax_finding(exc: yaml.MarkedYAMLError, path: str, text: str) -> Finding:
     mark = _syntax_mark(exc)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if "maximum nesting depth" in (exc.problem or ""):
+        # libyaml >= 0.2.6 stops at 1,000 levels while scanning ahead, before procmap's
+        # own limit sees the events: the same limit finding, at libyaml's position
+        return Finding(path, line, column, "yaml-limit", declared_severity("yaml-limit"),
+                       _depth_message())
     return Finding(path, line, column, "yaml-syntax", declared_severity("yaml-syntax"),
                    _syntax_message(exc, text, mark))
 

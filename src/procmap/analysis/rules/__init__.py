@@ -23,7 +23,7 @@ def audit_rules(command: str = "audit") -> list[RuleModule]:
             if (module.rule.id in RACI_RULES) == (command == "raci")]
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> tuple[str, ...]:
     if name == "AUDIT_RULES":  # module names of the audit rules, for older callers
         from procmap.rules.catalog import rules_of
 
