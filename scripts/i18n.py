@@ -95,9 +95,21 @@ def _command_help() -> Iterator[Message]:
                       else source.name, line)
 
 
+def _rule_summaries() -> Iterator[Message]:
+    """Each rule's one-line summary (`RULE = Rule(id, severity, summary)`: literals only,
+    read by the rule catalog), shown by SARIF and the reports in the interface language
+    (`Rule.describe`)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from procmap.rules.catalog import catalog
+
+    for module in catalog().values():
+        path = ROOT / "src" / Path(*module.module.split(".")).with_suffix(".py")
+        yield Message(module.rule.summary, None, str(path.relative_to(ROOT)), 1)
+
+
 def interface_messages() -> list[Message]:
     """Every message procmap can show, in the order of the code."""
-    return [*_code_messages(), *_command_help()]
+    return [*_code_messages(), *_command_help(), *_rule_summaries()]
 
 
 def template(messages: list[Message]) -> bytes:

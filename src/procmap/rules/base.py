@@ -83,12 +83,14 @@ class Rule:
     configurable: bool = True
 
     def describe(self, values: Mapping[str, float] | None = None) -> str:
-        """The summary with the options' values (configured, else the defaults)."""
+        """The summary, in the interface language, with the options' values (configured,
+        else the defaults)."""
+        summary = _(self.summary)
         if not self.options:
-            return self.summary
+            return summary
         given = values or {}
-        return self.summary.format_map({o.name: f"{given.get(o.name, o.default):g}"
-                                        for o in self.options})
+        return summary.format_map({o.name: f"{given.get(o.name, o.default):g}"
+                                   for o in self.options})
 
 
 class RuleModule:
