@@ -1,6 +1,6 @@
 """`procmap raci` as text: one table per process (plain, or rich on a colour terminal),
 then the findings. People read names: the step's and the role's name heads its row and
-column (the ids are in the JSON and CSV outputs)."""
+column, the step's id after its name (the JSON and CSV outputs have the ids)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from procmap.analysis.raci import RaciMatrix
+    from procmap.analysis.raci import RaciMatrix, RaciRow
     from procmap.findings import Finding
 
 _STYLES = {"R": "bold green", "A": "bold magenta", "C": "cyan", "I": "dim"}
@@ -29,6 +29,13 @@ def legend() -> str:
 def _title(matrix: RaciMatrix) -> str:
     name = one_line(matrix.name)
     return name if name == matrix.process else f"{name} ({matrix.process})"
+
+
+def _step(row: RaciRow) -> str:
+    """A row's step: its name with the id after it (`登记投诉 (register)`), as messages
+    name steps; the id alone when it has no other name."""
+    name = one_line(row.name or "")
+    return f"{name} ({row.step})" if name and name != row.step else row.step
 
 
 def _role(role: str, names: Mapping[str, str]) -> str:
@@ -51,7 +58,7 @@ def render(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
     for matrix in matrices:
         out.append(f"{_title(matrix)}  {matrix.file}")
         header = [_("step"), *(_role(role, names) for role in matrix.roles)]
-        body = [[one_line(row.name or row.step),
+        body = [[_step(row),
                  *(row.letters(role) or "." for role in matrix.roles)]
                 for row in matrix.rows]
         widths = [max(_width(line[i]) for line in [header, *body])
@@ -84,7 +91,7 @@ def print_rich(console: Console, matrices: Sequence[RaciMatrix],
             table.add_column(Text(terminal(_role(role, names)), overflow="fold"),
                              justify="center", min_width=3)
         for row in matrix.rows:
-            table.add_row(Text(terminal(one_line(row.name or row.step))),
+            table.add_row(Text(terminal(_step(row))),
                           *(_cell(row.letters(role)) for role in matrix.roles))
         console.print(table)
     if matrices:
