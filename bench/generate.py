@@ -7,6 +7,7 @@ end. Names mix Chinese and English like real customer-service repositories.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sys
@@ -75,3 +76,34 @@ def repository(directory: str, files: int, steps: int) -> str:
 if __name__ == "__main__":
     target, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     repository(target, count, size)
+
+
+BPMN_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><definitions '
+             'xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+             'targetNamespace="https://example.com">')
+
+
+def bpmn_gateway_chain(gateways: int) -> bytes:
+    """A start, `gateways` pass-through exclusive gateways in a row, a task, an end."""
+    out = [BPMN_HEAD, '<process id="p"><startEvent id="s"/>']
+    out += [f'<exclusiveGateway id="g{i}"/>' for i in range(gateways)]
+    out.append('<task id="t" name="Work"/><endEvent id="e"/>')
+    chain = ["s", *(f"g{i}" for i in range(gateways)), "t", "e"]
+    out += [f'<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+            for i, (a, b) in enumerate(itertools.pairwise(chain))]
+    out.append("</process></definitions>")
+    return "".join(out).encode()
+
+
+def bpmn_pools(pools: int) -> bytes:
+    """`pools` pools of one small process each, all on one line."""
+    out = [BPMN_HEAD, '<collaboration id="c">']
+    out += [f'<participant id="pa{i}" name="Pool {i}" processRef="p{i}"/>'
+            for i in range(pools)]
+    out.append("</collaboration>")
+    out += [f'<process id="p{i}"><startEvent id="s{i}"/><task id="t{i}" name="Work"/>'
+            f'<endEvent id="e{i}"/><sequenceFlow id="a{i}" sourceRef="s{i}" '
+            f'targetRef="t{i}"/><sequenceFlow id="b{i}" sourceRef="t{i}" '
+            f'targetRef="e{i}"/></process>' for i in range(pools)]
+    out.append("</definitions>")
+    return "".join(out).encode()

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ["validate_bench.py", "audit_bench.py", "render_bench.py", "limits_bench.py"]
+SCRIPTS = ["validate_bench.py", "audit_bench.py", "render_bench.py", "limits_bench.py",
+           "bpmn_crossings_bench.py"]
 
 if __name__ == "__main__":
     failed = 0

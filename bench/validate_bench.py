@@ -19,7 +19,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from generate import catalog, process, repository  # noqa: E402
+from generate import (  # noqa: E402
+    bpmn_gateway_chain,
+    bpmn_pools,
+    catalog,
+    process,
+    repository,
+)
 
 BIN = os.path.dirname(sys.executable)
 PROCMAP = [os.path.join(BIN, "procmap")]
@@ -101,9 +107,21 @@ def scaling() -> None:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    def gateways(size: int) -> None:
+        from procmap.bpmn import import_bpmn
+
+        import_bpmn(bpmn_gateway_chain(size), "chain.bpmn").files()
+
+    def pools(size: int) -> None:
+        from procmap.bpmn import import_bpmn
+
+        import_bpmn(bpmn_pools(size), "pools.bpmn").files()
+
     cases = [("availability of n blanks", availability, 100_000),
              ("reports_to chain of n roles", chain, 10_000),
-             ("directory scan of n files", scan, 2_000)]
+             ("directory scan of n files", scan, 2_000),
+             ("import: n pass-through gateways", gateways, 10_000),
+             ("import: n pools on one line", pools, 2_000)]
     print(f"{'case':32} {'n':>8} {'time n':>9} {'time 2n':>9} {'growth':>7}")
     for name, function, size in cases:
         small = _in_process(function, size)

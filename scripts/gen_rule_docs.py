@@ -16,7 +16,8 @@ from procmap.rules import Option, all_rules
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "docs", "rules.md")
 PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit",
-          "import": "BPMN import", "engine": "procmap itself"}
+          "import": "BPMN import", "simulate": "Simulate (procmap simulate)",
+          "engine": "procmap itself"}
 
 
 def render() -> str:

@@ -24,9 +24,7 @@ else:  # pragma: no cover
 LEVELS = ("off", "info", "warning", "error")
 #: thresholds no rule declares (read by `procmap simulate`); rule options are declared by
 #: their rules (`Rule.options`) and listed by `procmap.rules.catalog.options()`
-GLOBAL_THRESHOLDS: dict[str, float] = {
-    "sla-attainment": 0.95,
-}
+GLOBAL_THRESHOLDS: dict[str, float] = {}  # sla-attainment moved to its rule
 #: languages of procmap's interface text
 LANGS = ("en", "zh")
 #: a configuration file is a few hundred bytes; anything this large is not one

@@ -110,6 +110,15 @@ FORMATS: list[Format] = [
     Format("diff", "json", f"{_R}:diff_json", "one JSON document",
            extensions=("json",)),
     # simulate (procmap simulate: docs/simulate.md)
+    Format("simulate", "text", "procmap.simulate.reports:render_text",
+           "lead times, attainment and roles as text",
+           terminal="procmap.simulate.reports:print_rich"),
+    Format("simulate", "json", "procmap.simulate.reports:render_json",
+           "one JSON document (docs/simulate.md)", extensions=("json",)),
+    Format("simulate", "markdown", "procmap.simulate.reports:render_markdown",
+           "a report for pull requests", extensions=("md", "markdown")),
+    Format("simulate", "html", "procmap.simulate.html:render",
+           "a self-contained page with charts", extensions=("html", "htm")),
 
     # conform (procmap conform: docs/conform.md)
 

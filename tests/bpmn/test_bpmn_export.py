@@ -1,4 +1,4 @@
-"""`procmap.render.bpmn`: BPMN 2.0 export, checked against the OMG schema, the mapping
+"""`procmap.bpmn.export`: BPMN 2.0 export, checked against the OMG schema, the mapping
 documented in docs/bpmn.md, and the swimlane geometry of its diagram."""
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from bpmn_helpers import HOSTILE, NS, assert_schema_valid, workspace_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from procmap.model import ProcessEntry, Workspace
-from procmap.model.fields import parse_duration
-from procmap.model.lanes import process_lanes, step_lanes
-from procmap.render.bpmn import (
+from procmap.bpmn.export import (
     ascii_xml_id,
     iso_duration,
     render_bpmn_file,
     spelled_duration,
     to_bpmn,
 )
+from procmap.model import ProcessEntry, Workspace
+from procmap.model.fields import parse_duration
+from procmap.model.lanes import process_lanes, step_lanes
 from procmap.render.xmlid import decode_xml_id, is_ncname
 from procmap.rules.graph import first_cycle_edges
 

@@ -1,4 +1,4 @@
-"""`procmap.bpmn_import` on hand-written BPMN: the rewrites from BPMN's shapes to format
+"""`procmap.bpmn` on hand-written BPMN: the rewrites from BPMN's shapes to format
 1's, and safety against hostile XML."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from procmap.bpmn_import import BpmnReadError, ImportResult, import_bpmn, import_file
-from procmap.bpmn_import.emit import slug
+from procmap.bpmn import BpmnReadError, ImportResult, import_bpmn, import_file
+from procmap.bpmn.emit import slug
 from procmap.config import Config
 from procmap.pipeline import validate_paths
 
@@ -295,8 +295,8 @@ def test_unusable_files_are_one_clear_error(document: bytes, message: str) -> No
 
 
 def test_size_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import procmap.bpmn_import as package
-    import procmap.bpmn_import.xml as xml
+    import procmap.bpmn as package
+    import procmap.bpmn.xml as xml
 
     monkeypatch.setattr(package, "MAX_BPMN_BYTES", 1000)
     monkeypatch.setattr(xml, "MAX_BPMN_BYTES", 1000)

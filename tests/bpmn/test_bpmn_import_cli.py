@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from bpmn_helpers import EXAMPLES, MIWG
 
+from procmap.bpmn.export import to_bpmn
 from procmap.config import Config
 from procmap.pipeline import validate_paths
-from procmap.render.bpmn import to_bpmn
 
 if TYPE_CHECKING:
     from conftest import RunCli
@@ -63,9 +63,12 @@ def test_stdout_and_the_validation_of_what_it_prints(run_cli: RunCli, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Imported by")
     assert "procmap: 1\n" in done.stdout
-    # a decision with one way out does not validate: the finding names <stdout>
-    broken = CJK.replace('<sequenceFlow id="f4" sourceRef="g" targetRef="e1" name="不符合"/>',
-                         "")
+    # procmap's own extension data with a duration that is none: the finding names
+    # <stdout> (a flow left out no longer breaks the result: import repairs that)
+    broken = CJK.replace(
+        '<documentation>核对订单状态</documentation>',
+        '<extensionElements><procmap:step xmlns:procmap="https://procmap.dev/schema/bpmn/1" '
+        'id="t" kind="task" role="x" duration="soon"/></extensionElements>')
     (tmp_path / "broken.bpmn").write_text(broken, encoding="utf-8")
     done = run_cli(["import", "broken.bpmn"])
     assert done.returncode == 1

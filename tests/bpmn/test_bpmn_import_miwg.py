@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from procmap.bpmn_import import ImportResult, import_file
+from procmap.bpmn import ImportResult, import_file
 from procmap.config import Config
 from procmap.pipeline import validate_paths
 

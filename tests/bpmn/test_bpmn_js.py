@@ -32,8 +32,8 @@ import pytest
 from bpmn_helpers import NS
 from test_bpmn_export import HOSTILE, workspace_of
 
+from procmap.bpmn.export import to_bpmn
 from procmap.model import Workspace
-from procmap.render.bpmn import to_bpmn
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]  # network: npm ci (first use)
 

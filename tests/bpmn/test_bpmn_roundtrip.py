@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from procmap.bpmn_import import import_bpmn
+from procmap.bpmn import import_bpmn
+from procmap.bpmn.export import to_bpmn
 from procmap.config import Config
 from procmap.loader import load_text
 from procmap.model import Process, Workspace, build_workspace
 from procmap.pipeline import validate_paths
-from procmap.render.bpmn import to_bpmn
 
 EXAMPLE_IDS = ["complaint-handling", "crm-admin-assignment", "customer-onboarding",
                "refund-approval"]
@@ -157,3 +157,65 @@ def test_every_field_comes_back(bpmn_schema: Any, tmp_path: Path) -> None:
     assert [r.id for r in back.roles] == ["boss", "客服", "viewer"]  # lanes, then others
     assert (ok := back.step("ok")) is not None and ok.next[0].extensions == {
         "x-note": "同意"}
+
+
+HANDBOOK = """
+procmap: 1
+id: handbook
+name: 客户投诉处理
+purpose: |-
+  Answer every complaint
+  within two days.
+scope: From the customer's call to the closing letter
+roles:
+  - id: 客服
+    name: 客服专员
+    calendar: mon-fri 09:00-18:00
+    timezone: Asia/Shanghai
+    cost: 85.5
+steps:
+  - {id: start, kind: start, next: 登记}
+  - id: 登记
+    role: 客服
+    duration: {median: 30m, p90: 2h}
+    wait: {median: 1h, p90: 1d}
+    activity: [Register complaint, 登记投诉]
+    instructions: |-
+      Open the ticket; "quote" & <check> the order.
+    inputs: [complaint letter]
+    outputs: [ticket, 回执]
+    next: wait
+  - {id: wait, kind: wait, role: 客服, wait: {median: 4h, p90: 2d}, next: end}
+  - {id: end, kind: end}
+"""
+
+
+def test_spreads_and_handbook_fields_come_back(bpmn_schema: Any) -> None:
+    from bpmn_helpers import assert_schema_valid
+
+    from procmap.model.fields import Spread
+
+    workspace = build_workspace([load_text(HANDBOOK, "h.yaml")])
+    assert workspace.findings == []
+    entry = workspace.process("handbook")
+    assert entry is not None
+    xml = to_bpmn([entry], workspace)
+    assert_schema_valid(bpmn_schema, xml)
+    result = import_bpmn(xml.encode("utf-8"), "h.bpmn")
+    assert result.findings == []
+    ((_, text),) = result.files()
+    back = _reload(text)
+    _same_process(entry.process, back)
+    _same_roles(back, workspace)
+    step = back.step("登记")
+    assert step is not None and isinstance(step.duration, Spread)
+    assert (step.duration.median, step.duration.p90) == (0.5, 2.0)
+    assert isinstance(step.wait, Spread) and (step.wait.median, step.wait.p90) == (1.0, 24.0)
+    assert step.activity == ["Register complaint", "登记投诉"]
+    assert step.outputs == ["ticket", "回执"] and step.inputs == ["complaint letter"]
+    assert step.instructions == 'Open the ticket; "quote" & <check> the order.'
+    assert back.purpose == "Answer every complaint\nwithin two days."
+    assert back.scope == "From the customer's call to the closing letter"
+    (role,) = back.roles
+    assert (role.calendar, role.timezone, role.cost) == ("mon-fri 09:00-18:00",
+                                                         "Asia/Shanghai", 85.5)

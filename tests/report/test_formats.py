@@ -49,14 +49,14 @@ def test_graphviz_formats() -> None:
 
 
 def test_a_new_command_registers_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    fmt = formats.Format("simulate", "csv", "procmap.text.escape:one_line", "demo",
+    fmt = formats.Format("newcommand", "csv", "procmap.text.escape:one_line", "demo",
                          extensions=("csv",))
     monkeypatch.setattr(formats, "FORMATS", [*formats.FORMATS, fmt])
-    assert formats.names("simulate") == ("csv",)
-    assert formats.get("simulate", "CSV").write("a\n b") == "a b"
+    assert formats.names("newcommand") == ("csv",)
+    assert formats.get("newcommand", "CSV").write("a\n b") == "a b"
     from procmap.cli.common import format_choices
 
-    assert [m.value for m in format_choices("simulate")] == ["auto", "csv"]
+    assert [m.value for m in format_choices("newcommand")] == ["auto", "csv"]
 
 
 def test_findings_writers_return_text() -> None:

@@ -120,8 +120,9 @@ def test_spelled_and_day_durations_parse_back(minutes: int) -> None:
 
 def test_old_names_are_the_one_implementation() -> None:
     from procmap.analysis import wording
+    from procmap.bpmn import codecs as bpmn
     from procmap.model import fields
-    from procmap.render import bpmn, text
+    from procmap.render import text
     from procmap.report import diff_common, diff_markdown, markdown
 
     assert fields.format_hours is units.short_duration

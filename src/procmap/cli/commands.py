@@ -13,6 +13,7 @@ from procmap.cli.init import init
 from procmap.cli.raci import raci
 from procmap.cli.render import render
 from procmap.cli.schema import schema
+from procmap.cli.simulate import simulate
 
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("audit", audit),
@@ -23,4 +24,5 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("doctor", doctor),
     ("import", import_bpmn),
     ("diff", diff),
+    ("simulate", simulate),
 ]

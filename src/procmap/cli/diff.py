@@ -37,6 +37,9 @@ def diff(
     config: ConfigOption = None,
     output: OutputOption = None,
     lang: LangOption = None,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help=_("also simulate the changed processes on both sides: p90 lead "
+                    "time and SLA attainment (docs/simulate.md)"))] = False,
 ) -> None:
     """Compare two versions of process files: structure, metrics, findings.
 
@@ -49,7 +52,8 @@ def diff(
     from procmap.diff import diff_arguments
 
     chosen = resolve("diff", "text" if getattr(fmt, "value", fmt) == "auto" else fmt)
-    report = diff_arguments(revisions, _split(revisions), configured(lang, config))
+    report = diff_arguments(revisions, _split(revisions), configured(lang, config),
+                            simulate=simulate)
     if report.old.files == 0 and report.new.files == 0:
         warn(_("no procmap files on either side (a procmap file is YAML whose top level "
                "has `procmap: 1`)"))

@@ -33,8 +33,8 @@ def import_bpmn(
 
     Example: procmap import order.bpmn -o processes/
     """
-    from procmap.bpmn_import import import_file
-    from procmap.bpmn_import.output import STDOUT, plan
+    from procmap.bpmn import import_file
+    from procmap.bpmn.output import STDOUT, plan
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
@@ -53,7 +53,7 @@ def import_bpmn(
 
 def _configured(result: Any, targets: Any, settings: Any) -> list[Any]:
     """Import findings and the checks of the YAML written, at their configured levels."""
-    from procmap.bpmn_import.output import check
+    from procmap.bpmn.output import check
 
     findings = []
     for finding in [*result.findings, *check(targets)]:

@@ -96,7 +96,7 @@ def _diagram(entry: ProcessEntry, validation: Validation, direction: str, analys
 
 def draw_bpmn(entry: ProcessEntry, validation: Validation, direction: str,
               analysis: Any = None, highlight: bool = False) -> bytes:
-    from procmap.render.bpmn import render_bpmn_file
+    from procmap.bpmn.export import render_bpmn_file
 
     return render_bpmn_file(entry, validation.workspace)
 

@@ -304,20 +304,54 @@ def _leg_key(leg: Leg) -> tuple[bool, float, float, float]:
 
 
 def _shared_legs(all_points: Sequence[Sequence[Point]]) -> list[set[int]]:
-    """Per route, the indexes of legs that run on top of another route's leg."""
-    by_line: dict[tuple[bool, float], list[tuple[int, int, float, float]]] = defaultdict(list)
+    """Per route, the indexes of legs that run on top of another route's leg (by more
+    than 1 px). The legs of one line are swept in order of their start, so a diagram
+    with many legs on one line costs n log n, not n^2."""
+    by_line: dict[tuple[bool, float], list[tuple[float, float, int, int]]] = defaultdict(list)
     for route, points in enumerate(all_points):
         for k, leg in enumerate(pairwise(points)):
             horizontal, fixed, low, high = _leg_key(leg)
-            by_line[(horizontal, fixed)].append((route, k, low, high))
+            by_line[(horizontal, fixed)].append((low, high, route, k))
     shared: list[set[int]] = [set() for _ in all_points]
     for legs in by_line.values():
-        for a, (route_a, k_a, low_a, high_a) in enumerate(legs):
-            for route_b, k_b, low_b, high_b in legs[a + 1:]:
-                if route_a != route_b and min(high_a, high_b) - max(low_a, low_b) > 1.0:
-                    shared[route_a].add(k_a)
-                    shared[route_b].add(k_b)
+        legs.sort()
+        for index in _overlapping(legs):
+            shared[legs[index][2]].add(legs[index][3])
     return shared
+
+
+def _overlapping(legs: Sequence[tuple[float, float, int, int]]) -> set[int]:
+    """Indexes of the legs (sorted by start) that overlap a leg of another route.
+
+    Two legs with starts a <= b overlap by min(end_a, end_b) - b. Forward, a leg overlaps
+    an earlier one when the furthest end among the earlier legs of other routes is more
+    than 1 past its start (and it is longer than 1 itself); backward, it overlaps a later
+    one when the nearest start among the later legs longer than 1 of other routes is
+    more than 1 before its end. The best two of distinct routes answer each sweep."""
+    found: set[int] = set()
+    furthest: list[tuple[float, int]] = []
+    for index, (low, high, route, _k) in enumerate(legs):
+        if high - low > 1.0 and any(r != route and end - low > 1.0 for end, r in furthest):
+            found.add(index)
+        furthest = _best_two(furthest, high, route, larger=True)
+    nearest: list[tuple[float, int]] = []
+    for index in range(len(legs) - 1, -1, -1):
+        low, high, route, _k = legs[index]
+        if any(r != route and high - start > 1.0 for start, r in nearest):
+            found.add(index)
+        if high - low > 1.0:
+            nearest = _best_two(nearest, low, route, larger=False)
+    return found
+
+
+def _best_two(best: list[tuple[float, int]], value: float, route: int, *, larger: bool
+              ) -> list[tuple[float, int]]:
+    """The best value of each of the two best routes, with (value, route) added."""
+    mine = [v for v, r in best if r == route] + [value]
+    kept = [(v, r) for v, r in best if r != route]
+    kept.append((max(mine) if larger else min(mine), route))
+    kept.sort(reverse=larger)
+    return kept[:2]
 
 
 def _label_candidates(points: Sequence[Point], size: Size, shared: set[int]) -> list[Point]:

@@ -41,8 +41,9 @@ def kind_word(kind: object) -> str:
 
 
 #: where a rule runs: "load" (found while reading files), "validate", "audit",
-#: "import" (about a BPMN model being imported), "engine" (about procmap itself)
-PHASES = ("load", "validate", "audit", "import", "engine")
+#: "import" (about a BPMN model being imported), "simulate" (about simulated figures),
+#: "engine" (about procmap itself)
+PHASES = ("load", "validate", "audit", "import", "simulate", "engine")
 
 
 @dataclass(frozen=True)

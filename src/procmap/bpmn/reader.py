@@ -4,7 +4,7 @@ The reader maps each element to the closest procmap concept and reports, as an
 ``import-*`` finding with the element's id and line, everything that does not map
 exactly (see docs/bpmn.md for the table). Structural rewrites that need the whole graph
 (merge gateways, implicit starts and ends, several start events) happen afterwards in
-`procmap.bpmn_import.rewrite`.
+`procmap.bpmn.rewrite`.
 
 Files written by `procmap render --format bpmn` carry procmap's extension elements; the
 reader restores steps, roles and transitions from them exactly.
@@ -15,29 +15,36 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from procmap.bpmn_import.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process, Role
-from procmap.bpmn_import.xml import BPMN_NS, Locator
+from procmap.bpmn.codecs import read_duration
+from procmap.bpmn.ir import LOSSY, NOTE, UNSUPPORTED, Flow, Model, Node, Process, Role
+from procmap.bpmn.vocabulary import (
+    ARTIFACTS,
+    DATA,
+    EVENTS,
+    GATEWAYS,
+    GLOBAL_TASKS,
+    LIST_CHILDREN,
+    NS_BPMN,
+    NS_BPMNDI,
+    NS_DC,
+    NS_PROCMAP,
+    PROCESS_FIELDS,
+    ROLE_FIELDS,
+    SPREAD_FIELDS,
+    STEP_FIELDS,
+    SUBPROCESSES,
+    TASKS,
+)
+from procmap.bpmn.xml import Locator
+from procmap.i18n import _
 
 if TYPE_CHECKING:
     from lxml import etree
 
-PROCMAP_NS = "https://procmap.dev/schema/bpmn/1"
-DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
-_B = f"{{{BPMN_NS}}}"
-_P = f"{{{PROCMAP_NS}}}"
+_B = f"{{{NS_BPMN}}}"
+_P = f"{{{NS_PROCMAP}}}"
+DI_NS, DC_NS = NS_BPMNDI, NS_DC
 
-TASKS = frozenset({"task", "userTask", "serviceTask", "manualTask", "scriptTask",
-                   "sendTask", "receiveTask", "businessRuleTask"})
-SUBPROCESSES = frozenset({"subProcess", "adHocSubProcess", "transaction"})
-GATEWAYS = {"exclusiveGateway": "decision", "parallelGateway": "parallel",
-            "inclusiveGateway": "decision", "eventBasedGateway": "decision",
-            "complexGateway": "decision"}
-GLOBAL_TASKS = frozenset({"globalTask", "globalUserTask", "globalManualTask",
-                          "globalScriptTask", "globalBusinessRuleTask"})
-DATA = frozenset({"dataObject", "dataObjectReference", "dataStoreReference", "dataInput",
-                  "dataOutput", "property", "ioSpecification", "ioBinding"})
-ARTIFACTS = frozenset({"textAnnotation", "association", "group"})
 #: children of a process that carry no flow meaning of their own
 _QUIET = frozenset({"documentation", "extensionElements", "laneSet", "auditing",
                     "monitoring", "sequenceFlow", "boundaryEvent"})
@@ -45,14 +52,13 @@ _NODE_QUIET = frozenset({"documentation", "extensionElements", "incoming", "outg
                          "potentialOwner", "performer", "humanPerformer", "resourceRole",
                          "inputSet", "outputSet", "dataInput", "dataOutput",
                          "ioSpecification", "property", "eventDefinitionRef",
-                         "conditionExpression", "completionCondition"})
+                         "conditionExpression", "completionCondition", "script",
+                         "categoryValueRef", "rendering"})
 #: children of an activity that describe the activity itself (reported by _node_children)
 _OWN_CHILDREN = frozenset({"standardLoopCharacteristics", "multiInstanceLoopCharacteristics",
                            "dataInputAssociation", "dataOutputAssociation"})
-_STEP_FIELDS = ("kind", "role", "duration", "wait", "sla", "deadline", "accountable", "of",
-                "process", "system")
-_ROLE_FIELDS = {"name": "name", "capacity": "capacity", "availability": "availability",
-                "reportsTo": "reports_to", "description": "description"}
+_STEP_FIELDS = STEP_FIELDS
+_ROLE_FIELDS = ROLE_FIELDS
 _INTERRUPTING_ENDS = frozenset({"terminate", "error", "escalation", "cancel", "compensate"})
 
 
@@ -113,9 +119,11 @@ class Reader:
         self.root = root
         self.locator = Locator(raw)
         self.model = Model(path, clean_name(root.get("name")))
+        self.boxes = self._boxes()
         self.bounds = self._bounds()
         self.elements = {e.get("id"): e for e in root.iter() if _is_bpmn(e) and e.get("id")}
         self.boundary_ids = {i for i, e in self.elements.items() if local(e) == "boundaryEvent"}
+        self.link_ends: dict[str, tuple[str, set[str]]] = {}
 
     # -- helpers
 
@@ -131,18 +139,31 @@ class Reader:
 
     def describe(self, element: etree._Element) -> str:
         name = clean_name(element.get("name"))
-        ident = element.get("id") or "?"
-        return f"{local(element)} '{name}' ({ident})" if name else f"{local(element)} {ident}"
+        ident = element.get("id")
+        if name:
+            return f"{local(element)} '{name}' ({ident})" if ident else \
+                f"{local(element)} '{name}'"
+        if ident:
+            return f"{local(element)} {ident}"
+        parent = element.getparent()  # an element without id: say whose it is
+        owner = f" of {self.describe(parent)}" if parent is not None and _is_bpmn(
+            parent) and local(parent) not in ("definitions", "process") else ""
+        return f"a {local(element)}{owner}"
 
     def _bounds(self) -> dict[str, tuple[float, float]]:
-        found: dict[str, tuple[float, float]] = {}
+        """(y, x) of every element the diagram draws: lanes are ordered by it."""
+        return {element: (y, x) for element, (x, y, _w, _h) in self.boxes.items()}
+
+    def _boxes(self) -> dict[str, tuple[float, float, float, float]]:
+        found: dict[str, tuple[float, float, float, float]] = {}
         for shape in self.root.iter(f"{{{DI_NS}}}BPMNShape"):
             box = shape.find(f"{{{DC_NS}}}Bounds")
             element = shape.get("bpmnElement")
             if box is None or not element:
                 continue
             try:
-                found.setdefault(element, (float(box.get("y", "0")), float(box.get("x", "0"))))
+                found.setdefault(element, tuple(  # type: ignore[arg-type]
+                    float(box.get(k, "0")) for k in ("x", "y", "width", "height")))
             except ValueError:
                 continue
         return found
@@ -179,7 +200,7 @@ class Reader:
             ends = (element.get("sourceRef") or "", element.get("targetRef") or "")
             touched = next((owner[e] for e in ends if e in owner), None)
             if local(element) == "participant":
-                self._unsupported(element, why=(
+                self._unsupported(element, why=_(
                     "it is a pool without a process (a black box): format 1 has no "
                     "external participants"))
             else:
@@ -195,23 +216,24 @@ class Reader:
                                                                           "targetRef")]
                 names = [clean_name(e.get("name")) or e.get("id") if e is not None else "?"
                          for e in ends]
-                why = (f"a message from '{names[0]}' to '{names[1]}'; message flows between "
-                       "pools have no equivalent in format 1: note the hand-over in the "
-                       "steps' descriptions")
+                why = _("a message from '{source}' to '{target}'; message flows between "
+                        "pools have no equivalent in format 1: note the hand-over in the "
+                        "steps' descriptions").format(source=names[0], target=names[1])
             elif kind in DATA or (kind.endswith("Association") and kind.startswith("data")):
-                why = "data objects, stores and data associations are not part of format 1"
+                why = _("data objects, stores and data associations are not part of format 1")
             elif kind in ARTIFACTS:
-                why = "artifacts (annotations, associations, groups) are not part of format 1"
+                why = _("artifacts (annotations, associations, groups) are not part of "
+                        "format 1")
             else:
-                why = "format 1 has no equivalent"
-        self.report(UNSUPPORTED, element, f"{self.describe(element)} is left out: {why}",
-                    process)
+                why = _("format 1 has no equivalent")
+        self.report(UNSUPPORTED, element, _("{what} is left out: {why}").format(
+            what=self.describe(element), why=why), process)
 
     # -- processes
 
     def read_process(self, element: etree._Element, name: str,
                      pool: etree._Element | None) -> Process:
-        line, _ = self.where(element)
+        line, _column = self.where(element)
         process = Process(key=element.get("id") or f"process-{len(self.model.processes)}",
                           name=name, line=line, bpmn_id=element.get("id"),
                           description=_documentation(element) or (
@@ -220,8 +242,7 @@ class Reader:
         stored = _procmap(element, "process")
         if stored is not None:
             process.restored = True
-            process.data = {k: stored.get(k) for k in ("id", "owner", "version", "sla",
-                                                        "demand") if stored.get(k)}
+            process.data = {k: stored.get(k) for k in PROCESS_FIELDS if stored.get(k)}
             tags = [t.text or "" for t in stored.iterchildren(f"{_P}tag")]
             if tags:
                 process.data["tags"] = tags
@@ -268,26 +289,57 @@ class Reader:
             refs = [r.text.strip() for r in lane.iterchildren(f"{_B}flowNodeRef")
                     if r.text and r.text.strip()]
             if not refs:
-                self.report(NOTE, lane, f"{self.describe(lane)} has no elements: no role "
-                            "is made for it", process)
+                self.report(NOTE, lane, _("{what} has no elements: no role is made for "
+                                          "it").format(what=self.describe(lane)), process)
                 continue
-            stored = _procmap(lane, "role")
-            if stored is not None and stored.get("id"):
-                key = self._restored_role(stored)
-                role = self.model.roles[key]
-                if name and name != (role.name or stored.get("id")):  # renamed in a modeler
-                    role.name = role.data["name"] = name
-            else:
-                if name is None or not clean_name(lane.get("name")):
-                    name = name or process.name
-                    self.report(NOTE, lane, f"{self.describe(lane)} has no name: its role "
-                                f"is named '{name}' after the enclosing lane or pool", process)
-                key = self.model.role_for_name(name)
+            key = self._lane_role(lane, name, process)
             if key not in process.lanes:
                 process.lanes.append(key)
-            for ref in refs:
+            resolved = [r for r in refs if r in self.elements]
+            for ref in resolved:
                 lane_of[ref] = key
+            if len(resolved) < len(refs):
+                self._lane_from_diagram(lane, key, element, lane_of, process,
+                                        [r for r in refs if r not in self.elements])
         return lane_of
+
+    def _lane_role(self, lane: etree._Element, name: str | None, process: Process) -> str:
+        stored = _procmap(lane, "role")
+        if stored is not None and stored.get("id"):
+            key = self._restored_role(stored)
+            role = self.model.roles[key]
+            if name and name != (role.name or stored.get("id")):  # renamed in a modeler
+                role.name = role.data["name"] = name
+            return key
+        if name is None or not clean_name(lane.get("name")):
+            name = name or process.name
+            self.report(NOTE, lane, _("{what} has no name: its role is named '{name}' after "
+                                      "the enclosing lane or pool").format(
+                                          what=self.describe(lane), name=name), process)
+        return self.model.role_for_name(name)
+
+    def _lane_from_diagram(self, lane: etree._Element, key: str, container: etree._Element,
+                           lane_of: dict[str, str], process: Process,
+                           missing: list[str]) -> None:
+        """A lane whose flowNodeRefs name nothing in the file: the flow nodes its DI
+        shape contains (and that no other lane lists) are its elements."""
+        box = self.boxes.get(lane.get("id") or "")
+        found = []
+        if box is not None:
+            x, y, width, height = box
+            for ident, (nx, ny, nw, nh) in self.boxes.items():
+                cx, cy = nx + nw / 2, ny + nh / 2
+                if (ident not in lane_of and x <= cx <= x + width and y <= cy <= y + height
+                        and _flow_node(self.elements.get(ident), container)):
+                    lane_of[ident] = key
+                    found.append(ident)
+        shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+        self.report(LOSSY if not found else NOTE, lane, _(
+            "{what} lists elements that are not in the file ({missing}): {effect}").format(
+                what=self.describe(lane), missing=shown,
+                effect=_("its elements are taken from the diagram, where its shape "
+                         "contains {count}").format(count=len(found)) if found else
+                _("the diagram does not show which elements are in it either")), process)
 
     def _read_container(self, container: etree._Element, process: Process,
                         lane_of: dict[str, str], inherited: str | None = None) -> None:
@@ -312,6 +364,7 @@ class Reader:
             self._flow(flow, process)
         for event in boundaries:
             self._boundary(event, process)
+        _settle_outcomes(process)
         self._links(process)
 
     # -- flow nodes
@@ -328,34 +381,19 @@ class Reader:
         if node.role is None and kind in TASKS | SUBPROCESSES | {"callActivity"}:
             node.role = self._performer(element)
             if node.role is not None:
-                self.report(NOTE, element, f"{self.describe(element)} is outside any lane: "
-                            f"its role '{self.model.roles[node.role].name}' comes from its "
-                            "performer (potentialOwner)", process, ident)
+                self.report(NOTE, element, _(
+                    "{what} is outside any lane: its role '{role}' comes from its performer "
+                    "(potentialOwner)").format(what=self.describe(element),
+                                               role=self.model.roles[node.role].name),
+                    process, ident)
         stored = _procmap(element, "step")
         if kind in TASKS:
             node.kind = "task"
         elif kind == "callActivity":
             self._call(element, node, process)
         elif kind in SUBPROCESSES:
-            if element.get("triggeredByEvent") == "true":
-                self._unsupported(element, process, why=(
-                    "event sub-processes (started by an event while the process runs) have "
-                    "no equivalent in format 1; model the reaction as its own process"))
+            if not self._subprocess(element, node, process, lane_of):
                 return
-            node.kind = "subprocess"
-            if kind != "subProcess":
-                what = ("an ad-hoc sub-process (its activities run in any order)"
-                        if kind == "adHocSubProcess" else "a transaction (with its rollback)")
-                self.report(LOSSY, element, f"{self.describe(element)} is {what}: imported "
-                            "as a plain sub-process", process, ident)
-            if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
-                    "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
-                    "intermediateThrowEvent"} for c in element):
-                inner = self.read_inner(element, process, lane_of, node.role)
-                node.called = inner.key
-                self.report(NOTE, element, f"{self.describe(element)} is an expanded "
-                            f"sub-process: its content becomes the separate process "
-                            f"'{inner.name}', called by this step", process, ident)
         elif kind in GATEWAYS:
             node.kind, node.gateway = GATEWAYS[kind], True
             node.role = lane_of.get(ident)
@@ -369,9 +407,10 @@ class Reader:
             self._unsupported(element, process)
             return
         if element.get("isForCompensation") == "true":
-            self.report(LOSSY, element, f"{self.describe(element)} is a compensation "
-                        "handler: imported as an ordinary step, not linked to what it "
-                        "compensates", process, ident)
+            self.report(LOSSY, element, _(
+                "{what} is a compensation handler: imported as an ordinary step, not "
+                "linked to what it compensates").format(what=self.describe(element)),
+                process, ident)
         self._node_children(element, node, process)
         if stored is not None:
             self._restore_step(stored, node)
@@ -386,9 +425,38 @@ class Reader:
             node.kind = "approval"
         process.nodes[ident] = node
 
+    def _subprocess(self, element: etree._Element, node: Node, process: Process,
+                    lane_of: dict[str, str]) -> bool:
+        """A sub-process step (False: left out); an expanded one's content becomes a
+        process of its own, called by the step."""
+        kind, ident = local(element), node.key
+        if element.get("triggeredByEvent") == "true":
+            self._unsupported(element, process, why=_(
+                "event sub-processes (started by an event while the process runs) have "
+                "no equivalent in format 1; model the reaction as its own process"))
+            return False
+        node.kind = "subprocess"
+        if kind != "subProcess":
+            what = (_("an ad-hoc sub-process (its activities run in any order)")
+                    if kind == "adHocSubProcess" else _("a transaction (with its rollback)"))
+            self.report(LOSSY, element, _("{element} is {what}: imported as a plain "
+                                          "sub-process").format(
+                                              element=self.describe(element), what=what),
+                        process, ident)
+        if any(local(c) in TASKS | SUBPROCESSES | set(GATEWAYS) | {
+                "startEvent", "endEvent", "callActivity", "intermediateCatchEvent",
+                "intermediateThrowEvent"} for c in element):
+            inner = self.read_inner(element, process, lane_of, node.role)
+            node.called = inner.key
+            self.report(NOTE, element, _(
+                "{what} is an expanded sub-process: its content becomes the separate "
+                "process '{name}', called by this step").format(
+                    what=self.describe(element), name=inner.name), process, ident)
+        return True
+
     def read_inner(self, element: etree._Element, parent: Process,
                    lane_of: dict[str, str], role: str | None) -> Process:
-        line, _ = self.where(element)
+        line, _column = self.where(element)
         name = clean_name(element.get("name")) or element.get("id") or "sub-process"
         inner = Process(key=element.get("id") or name, name=name, line=line,
                         bpmn_id=element.get("id"), parent=parent.key,
@@ -416,8 +484,10 @@ class Reader:
         if target is not None and local(target) in GLOBAL_TASKS:
             node.kind = "task"
             node.data["x-bpmn-called-element"] = called
-            self.report(NOTE, element, f"{self.describe(element)} calls the global task "
-                        f"'{clean_name(target.get('name')) or called}': imported as a task",
+            self.report(NOTE, element, _(
+                "{what} calls the global task '{task}': imported as a task").format(
+                    what=self.describe(element),
+                    task=clean_name(target.get("name")) or called),
                         process, node.key)
             return
         node.kind = "subprocess"
@@ -426,63 +496,94 @@ class Reader:
         elif _procmap(element, "step") is None:
             if called:
                 node.data["x-bpmn-called-element"] = called
-            self.report(LOSSY, element, f"{self.describe(element)} calls "
-                        f"{repr(called) if called else 'nothing'}, which is not a process "
-                        "in this file: set the step's `process` to the called process's "
-                        "procmap id", process, node.key)
+            self.report(LOSSY, element, _(
+                "{what} calls {called}, which is not a process in this file: set the "
+                "step's `process` to the called process's procmap id").format(
+                    what=self.describe(element),
+                    called=repr(called) if called else _("nothing")), process, node.key)
 
     def _event(self, element: etree._Element, node: Node, process: Process) -> None:
         kind = local(element)
-        triggers = [local(d).removesuffix("EventDefinition") for d in element
-                    if local(d).endswith("EventDefinition")]
+        triggers = [local(d).removesuffix("EventDefinition")
+                    for d in self._definitions(element)]
         trigger = " + ".join(triggers)
         if kind == "startEvent":
             node.kind = "start"
             if triggers:
                 node.data["x-bpmn-trigger"] = trigger
-                self.report(NOTE, element, f"{self.describe(element)} is a {trigger} start "
-                            "event: format 1 starts have no trigger type; kept as "
-                            "x-bpmn-trigger", process, node.key)
+                self.report(NOTE, element, _(
+                    "{what} is {a_trigger} start event: format 1 starts have no trigger "
+                    "type; kept as x-bpmn-trigger").format(
+                        what=self.describe(element), a_trigger=_a(trigger),
+                        trigger=trigger), process, node.key)
         elif kind == "endEvent":
             node.kind = "end"
             if triggers:
                 node.data["x-bpmn-result"] = trigger
                 if set(triggers) & _INTERRUPTING_ENDS:
-                    self.report(LOSSY, element, f"{self.describe(element)} is a {trigger} "
-                                "end event: in format 1 an end only ends its own path; "
-                                "kept as x-bpmn-result", process, node.key)
+                    self.report(LOSSY, element, _(
+                        "{what} is {a_trigger} end event: in format 1 an end only ends its "
+                        "own path; kept as x-bpmn-result").format(
+                            what=self.describe(element), a_trigger=_a(trigger),
+                            trigger=trigger), process, node.key)
                 else:
-                    self.report(NOTE, element, f"{self.describe(element)} is a {trigger} "
-                                "end event: kept as x-bpmn-result", process, node.key)
+                    self.report(NOTE, element, _(
+                        "{what} is {a_trigger} end event: kept as x-bpmn-result").format(
+                            what=self.describe(element), a_trigger=_a(trigger),
+                            trigger=trigger), process, node.key)
         elif "link" in triggers:
             node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
             link = element.find(f"{_B}linkEventDefinition")
             node.data["x-bpmn-link"] = (link.get("name") if link is not None else None) or (
                 node.name or "")
+            if link is not None:  # <target>/<source>: the other end, by definition id
+                ends = {_text(c) or "" for c in link if local(c) in ("target", "source")}
+                self.link_ends[node.key] = (link.get("id") or "", ends - {""})
         elif kind == "intermediateCatchEvent":
             node.kind = "wait"
             if triggers == ["timer"]:
                 self._timer(element, node, process)
             else:
                 node.data["x-bpmn-trigger"] = trigger or "none"
-                self.report(NOTE, element, f"{self.describe(element)} waits for a "
-                            f"{trigger or 'trigger'}: imported as a wait step without a "
-                            "duration; set `wait` to the usual waiting time", process,
+                self.report(NOTE, element, _(
+                    "{what} waits for {a_trigger}: imported as a wait step without a "
+                    "duration; set `wait` to the usual waiting time").format(
+                        what=self.describe(element), a_trigger=_a(trigger or "trigger"),
+                        trigger=trigger or "trigger"), process,
                             node.key)
         else:  # intermediateThrowEvent: a milestone, or sending something
             node.kind = "task"
             node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
+            node.id_base = f"{triggers[0] if triggers else 'none'}-throw"  # not "task"
             rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
-            self.report(rule, element, f"{self.describe(element)} is a "
-                        f"{trigger or 'none'} intermediate throw event: imported as a task "
-                        "with no duration", process, node.key)
+            self.report(rule, element, _(
+                "{what} is {a_trigger} intermediate throw event: imported as a task with "
+                "no duration").format(what=self.describe(element),
+                                      a_trigger=_a(trigger or "none"),
+                                      trigger=trigger or "none"), process, node.key)
+
+    def _definitions(self, element: etree._Element) -> list[etree._Element]:
+        """An event's definitions: its own, and the shared ones its eventDefinitionRefs
+        name (definitions at the top of the file, as MID Innovator and iGrafx write)."""
+        found = [d for d in element if local(d).endswith("EventDefinition")]
+        for ref in element.iterchildren(f"{_B}eventDefinitionRef"):
+            shared = self.elements.get(_ref(_text(ref)) or "")
+            if shared is not None and local(shared).endswith("EventDefinition"):
+                found.append(shared)
+            else:
+                self.report(LOSSY, ref, _("{what} refers to the event definition {ref}, "
+                                          "which is not in the file: its trigger is "
+                                          "unknown").format(what=self.describe(element),
+                                                            ref=_text(ref) or "''"))
+        return found
 
     def _timer(self, element: etree._Element, node: Node, process: Process) -> None:
         from pydantic_core import PydanticCustomError
 
         from procmap.model.fields import parse_duration
 
-        definition = element.find(f"{_B}timerEventDefinition")
+        definition = next((d for d in self._definitions(element)
+                           if local(d) == "timerEventDefinition"), None)
         duration = _text(definition.find(f"{_B}timeDuration")) if definition is not None \
             else None
         if duration:
@@ -491,18 +592,21 @@ class Reader:
             except PydanticCustomError:
                 hours = None
             if hours is not None:
-                from procmap.render.bpmn import spelled_duration
+                from procmap.bpmn.codecs import spelled_duration
 
                 node.data["wait"] = spelled_duration(hours)
                 return
         other = None if definition is None else next(
             (local(c) for c in definition if local(c) in ("timeDate", "timeCycle")), None)
         node.data["x-bpmn-timer"] = duration or other or "none"
-        what = (f"its duration '{duration}' is not ISO-8601" if duration else
-                f"it has a {other} instead of a duration" if other else
-                "it gives no duration")
-        self.report(LOSSY, element, f"{self.describe(element)} is a timer, but {what}: "
-                    "imported as a wait step without a duration; set `wait` by hand",
+        what = (_("its duration '{duration}' is not ISO-8601").format(duration=duration)
+                if duration else
+                _("it has a {other} instead of a duration").format(other=other) if other
+                else _("it gives no duration"))
+        self.report(LOSSY, element, _(
+            "{element} is a timer, but {what}: imported as a wait step without a "
+            "duration; set `wait` by hand").format(element=self.describe(element),
+                                                   what=what),
                     process, node.key)
 
     def _node_children(self, element: etree._Element, node: Node, process: Process) -> None:
@@ -515,9 +619,10 @@ class Reader:
                     "multi-instance, sequential" if child.get("isSequential") == "true"
                     else "multi-instance, parallel")
                 node.data["x-bpmn-loop"] = loop
-                self.report(LOSSY, element, f"{self.describe(element)} has a {loop} marker: "
-                            "format 1 runs a step once per visit; model the repetition as "
-                            "a rework loop, or set its duration to cover all repetitions",
+                self.report(LOSSY, element, _(
+                    "{what} has a {loop} marker: format 1 runs a step once per visit; "
+                    "model the repetition as a rework loop, or set its duration to cover "
+                    "all repetitions").format(what=self.describe(element), loop=loop),
                             process, node.key)
             elif kind in ("dataInputAssociation", "dataOutputAssociation"):
                 self._unsupported(child, process)
@@ -534,6 +639,14 @@ class Reader:
         data: dict[str, Any] = {f: stored.get(f) for f in _STEP_FIELDS
                                 if stored.get(f) is not None}
         data["id"] = stored.get("id")
+        for name in SPREAD_FIELDS:
+            value = read_duration(stored.attrib, name)
+            if value is not None:
+                data[name] = value
+        for field, child in LIST_CHILDREN.items():
+            items = [c.text or "" for c in stored.iterchildren(f"{_P}{child}")]
+            if items:
+                data[field] = items
         for field in ("consulted", "informed"):
             roles = [c.get("role") for c in stored.iterchildren(f"{_P}{field}")]
             if roles:
@@ -553,9 +666,11 @@ class Reader:
             if source in self.boundary_ids:
                 return  # handled with its boundary event
             missing = target if source in nodes else source
-            what = f"'{missing}', which was not imported" if missing else "nothing"
-            self.report(UNSUPPORTED, element, f"{self.describe(element)} connects to "
-                        f"{what}: the flow is left out", process)
+            what = _("'{missing}', which was not imported").format(missing=missing) \
+                if missing else _("nothing")
+            self.report(UNSUPPORTED, element, _(
+                "{flow} connects to {what}: the flow is left out").format(
+                    flow=self.describe(element), what=what), process)
             return
         when = element.get("name")
         when = clean_name(when)
@@ -583,49 +698,72 @@ class Reader:
         ident = element.get("id") or ""
         outgoing = [f for f in element.getparent().iterchildren(f"{_B}sequenceFlow")
                     if f.get("sourceRef") == ident and f.get("targetRef") in process.nodes]
-        triggers = [local(d).removesuffix("EventDefinition") for d in element
-                    if local(d).endswith("EventDefinition")]
+        triggers = [local(d).removesuffix("EventDefinition")
+                    for d in self._definitions(element)]
         trigger = " + ".join(triggers) or "none"
         if activity is None or not outgoing or "compensate" in triggers:
-            why = ("compensation has no equivalent in format 1" if "compensate" in triggers
-                   else "it leads nowhere" if activity is not None
-                   else "the activity it is attached to was not imported")
+            why = (_("compensation has no equivalent in format 1") if "compensate" in triggers
+                   else _("it leads nowhere") if activity is not None
+                   else _("the activity it is attached to was not imported"))
             self._unsupported(element, process, why=why)
             return
-        outcome = process.nodes.get(f"{activity.key}#outcome")
-        if outcome is None:
-            outcome = Node(key=f"{activity.key}#outcome", kind="decision", element="",
-                           name=f"{activity.name or activity.key}: outcome",
-                           role=activity.role, line=activity.line, column=activity.column,
-                           id_base="outcome", id_from=activity.key)
-            outcome.next = activity.next or []
-            if len(outcome.next) == 1 and not outcome.next[0].when:
-                outcome.next[0].when = "completed"
-            activity.next = [Flow(outcome.key)]
-            process.nodes[outcome.key] = outcome
+        outcome = process.nodes.get(f"{activity.key}#outcome") or _outcome(activity,
+                                                                           process)
         label = clean_name(element.get("name")) or trigger
         data: dict[str, Any] = {"x-bpmn-boundary": trigger}
-        timer = element.find(f"{_B}timerEventDefinition")
+        timer = next((d for d in self._definitions(element)
+                      if local(d) == "timerEventDefinition"), None)
         if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
             data["x-bpmn-timer"] = duration
+        merged = 0
         for flow in outgoing:
-            outcome.next.append(Flow(flow.get("targetRef") or "", when=label,
-                                     data=dict(data)))
+            target = flow.get("targetRef") or ""
+            same = next((f for f in outcome.next if f.target == target), None)
+            if same is not None:  # the event flows where the activity flows
+                same.when = " / ".join(dict.fromkeys(w for w in (same.when, label) if w))
+                merged += 1
+                continue
+            outcome.next.append(Flow(target, when=label, data=dict(data)))
+        if merged == len(outgoing):
+            self.report(NOTE, element, _(
+                "{what} on '{activity}' leads where the activity leads: no branch of its "
+                "own").format(what=self.describe(element),
+                              activity=activity.name or activity.key), process, activity.key)
+            return
         interrupting = element.get("cancelActivity", "true") != "false"
-        effect = ("interrupts the activity" if interrupting else
-                  "runs alongside the activity (non-interrupting)")
-        self.report(LOSSY, element, f"{self.describe(element)} on "
-                    f"'{activity.name or activity.key}' {effect}: imported as one branch "
-                    f"of the decision '{outcome.name}' after it", process, activity.key)
+        effect = (_("interrupts the activity") if interrupting else
+                  _("runs alongside the activity (non-interrupting)"))
+        self.report(LOSSY, element, _(
+            "{what} on '{activity}' {effect}: imported as one branch of the decision "
+            "'{decision}' after it").format(what=self.describe(element),
+                                            activity=activity.name or activity.key,
+                                            effect=effect, decision=outcome.name),
+            process, activity.key)
 
     def _links(self, process: Process) -> None:
-        """Link events are go-tos: each throw leads to the catch of the same name."""
+        """Link events are go-tos: each throw leads to the catch of the same name, or the
+        one its definition names as `target` (or that names it as `source`). A throw
+        that matches nothing ends its path; unnamed links never match each other."""
         links = [n for n in process.nodes.values() if "x-bpmn-link" in n.data]
+        catches = [c for c in links if c.element == "intermediateCatchEvent"]
         for node in links:
             if node.element == "intermediateThrowEvent":
-                node.next = [Flow(c.key) for c in links
-                             if c.element == "intermediateCatchEvent"
-                             and c.data["x-bpmn-link"] == node.data["x-bpmn-link"]]
+                node.next = [Flow(c.key) for c in catches if self._linked(node, c)]
+                if not node.next:
+                    node.kind, node.gateway = "end", False
+                    what = f"{node.element} {node.bpmn_id or node.key}"
+                    self.model.report(LOSSY, node.line, node.column, _(
+                        "{what} is a link to no link catch event (no name, target or "
+                        "source matches): its path ends here").format(what=what),
+                        process=process.key, step=node.key, bpmn_id=node.bpmn_id)
+
+    def _linked(self, throw: Node, catch: Node) -> bool:
+        name = throw.data["x-bpmn-link"]
+        if name and name == catch.data["x-bpmn-link"]:
+            return True
+        throw_id, targets = self.link_ends.get(throw.key, ("", set()))
+        catch_id, sources = self.link_ends.get(catch.key, ("", set()))
+        return bool((catch_id and catch_id in targets) or (throw_id and throw_id in sources))
 
     # -- after every process is read
 
@@ -640,6 +778,58 @@ class Reader:
                     callee.called_by_role = node.role
                     if callee.anonymous and node.name:
                         callee.name, callee.anonymous = node.name, False
+
+
+def _a(word: str) -> str:
+    """'a timer', 'an error', 'an escalation'."""
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def _flow_node(element: etree._Element | None, container: etree._Element) -> bool:
+    """True for a flow node (task, event, gateway, sub-process) inside `container`."""
+    if element is None or local(element) in ("lane", "participant", "sequenceFlow"):
+        return False
+    kind = local(element)
+    if not (kind in TASKS or kind in SUBPROCESSES or kind in GATEWAYS or kind in EVENTS
+            or kind == "callActivity"):
+        return False
+    parent = element.getparent()
+    while parent is not None and parent is not container:
+        parent = parent.getparent()
+    return parent is container
+
+
+def _outcome(activity: Node, process: Process) -> Node:
+    """The decision after an activity with boundary events: 'completed', or an event."""
+    outcome = Node(key=f"{activity.key}#outcome", kind="decision", element="",
+                   name=f"{activity.name or activity.key}: outcome", role=activity.role,
+                   line=activity.line, column=activity.column, id_base="outcome",
+                   id_from=activity.key)
+    outcome.next = activity.next or []
+    if not outcome.next:  # only the boundary flows out: completing ends the path
+        end = Node(key=f"{activity.key}#end", kind="end", element="", line=activity.line,
+                   column=activity.column, id_base="end", id_from=activity.key)
+        process.nodes[end.key] = end
+        outcome.next = [Flow(end.key)]
+    if len(outcome.next) == 1 and not outcome.next[0].when:
+        outcome.next[0].when = "completed"
+    activity.next = [Flow(outcome.key)]
+    process.nodes[outcome.key] = outcome
+    return outcome
+
+
+def _settle_outcomes(process: Process) -> None:
+    """An outcome decision whose branches all lead to one step is no choice: the activity
+    leads there directly."""
+    for outcome in [n for n in process.nodes.values() if n.key.endswith("#outcome")
+                    and not n.element]:
+        if len({f.target for f in outcome.next}) > 1:
+            continue
+        activity = process.nodes.get(outcome.key.removesuffix("#outcome"))
+        if activity is None:
+            continue
+        activity.next = [Flow(f.target, data=f.data) for f in outcome.next[:1]]
+        del process.nodes[outcome.key]
 
 
 def read_model(root: etree._Element, raw: bytes, path: str) -> Model:

@@ -19,14 +19,17 @@ from typing import Any
 
 import yaml
 
-from procmap.bpmn_import.ir import UNSUPPORTED, Model, Node, Process
+from procmap.bpmn.ir import UNSUPPORTED, Model, Node, Process, Role
 from procmap.findings import Finding
+from procmap.i18n import _
 
 _STEP_ORDER = ("id", "name", "kind", "role", "of", "process", "wait", "duration", "sla",
-               "deadline", "accountable", "consulted", "informed", "system", "description")
-_ROLE_ORDER = ("id", "name", "capacity", "availability", "reports_to", "description")
-_PROCESS_ORDER = ("procmap", "id", "name", "description", "owner", "version", "sla",
-                  "demand", "tags")
+               "deadline", "accountable", "consulted", "informed", "system", "activity",
+               "inputs", "outputs", "instructions", "description")
+_ROLE_ORDER = ("id", "name", "capacity", "availability", "calendar", "timezone", "cost",
+               "reports_to", "description")
+_PROCESS_ORDER = ("procmap", "id", "name", "description", "purpose", "scope", "owner",
+                  "version", "sla", "demand", "tags")
 _MAX_ID = 64
 _EVENTS_AND_GATEWAYS = frozenset({"start", "end", "decision", "parallel"})
 
@@ -39,6 +42,23 @@ def slug(text: str) -> str:
         value = re.sub(r"[^\w.]+", "-", text.lower())
     value = re.sub(r"-{2,}", "-", value).strip("-._")
     return value[: _MAX_ID - 4].rstrip("-._")
+
+
+_VALID_ID = re.compile(r"[^\W_][\w.-]{0,63}")
+
+
+def valid_id(text: str) -> bool:
+    """True if `text` is a format-1 id (and so a safe file name: no separators, no
+    leading dot)."""
+    return _VALID_ID.fullmatch(text) is not None
+
+
+def safe_id(text: str, fallback: str) -> str:
+    """An id read from a file is data: kept when it is a valid format-1 id, else slugged
+    (``../../x`` -> ``x``), else `fallback`."""
+    if valid_id(text):
+        return text
+    return re.sub(r"-*\.{2,}-*", "-", slug(text)).strip("-._") or fallback
 
 
 def unique(base: str, taken: set[str]) -> str:
@@ -81,28 +101,36 @@ class ImportResult:
             process = self.processes[0]
             data = dict(process.data)
             roles = [self.roles[r] for r in process.roles]
-            return [(f"{process.id}.yaml", _process_text(data, roles, process, source))]
-        catalog_name = f"{os.path.splitext(source)[0]}-roles.yaml"
-        files = [(f"{p.id}.yaml", _process_text(dict(p.data), [], p, source))
+            return [(file_name(process.id), _process_text(data, roles, process, source))]
+        catalog_name = file_name(f"{os.path.splitext(source)[0]}-roles")
+        files = [(file_name(p.id), _process_text(dict(p.data), [], p, source))
                  for p in self.processes]
         if self.roles:
             files.insert(0, (catalog_name, _catalog_text(list(self.roles.values()), source)))
         return files
 
 
+def file_name(stem: str) -> str:
+    """``<stem>.yaml`` for a name that came from a file: only a format-1 id is kept as
+    it is, anything else is slugged, so that no name holds a separator or ``..``."""
+    return f"{safe_id(stem, 'process')}.yaml"
+
+
 def build(model: Model) -> ImportResult:
     processes = [p for p in model.processes if p.nodes]
     for process in model.processes:
         if not process.nodes:
-            model.report(UNSUPPORTED, process.line, 1,
-                         f"process '{process.name}' ({process.bpmn_id}) has no flow "
-                         "elements: it is left out", bpmn_id=process.bpmn_id)
+            model.report(UNSUPPORTED, process.line, 1, _(
+                "process '{name}' ({id}) has no flow elements: it is left out").format(
+                    name=process.name, id=process.bpmn_id), bpmn_id=process.bpmn_id)
     _process_ids(processes)
     role_ids = _role_ids(model)
     step_ids: dict[str, dict[str, str]] = {p.key: _step_ids(p) for p in processes}
     by_key = {p.key: p for p in processes}
     imported = []
     used_roles: set[str] = set()
+    by_id = {role_ids[k]: r for k, r in model.roles.items()}
+    rank = {role_ids[k]: i for i, k in enumerate(model.roles)}
     for process in processes:
         ids = step_ids[process.key]
         order = list(process.nodes.values()) if process.restored else _flow_order(process)
@@ -110,14 +138,19 @@ def build(model: Model) -> ImportResult:
         _drop_inferable_roles(steps, {ids[n.key] for n in process.nodes.values()
                                       if not n.restored and n.kind in _EVENTS_AND_GATEWAYS})
         data = _process_data(process, steps)
-        uses = _roles_used(data, process, model, role_ids)
+        uses = _roles_used(data, process, by_id, role_ids, rank)
         used_roles.update(uses)
         imported.append(ImportedProcess(data, uses, _source(process), process.restored))
     roles = {role_ids[k]: _role_data(role_ids[k], r.name, r.data)
              for k, r in model.roles.items() if role_ids[k] in used_roles}
     findings = _remap(model.findings, processes, step_ids)
-    for item in imported:
-        item.findings = [f for f in findings if f.process in (item.id, None)]
+    by_process: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        by_process.setdefault(finding.process, []).append(finding)
+    general = by_process.get(None, [])
+    for item in imported:  # grouped first: linear in processes x findings
+        item.findings = sorted([*general, *by_process.get(item.id, [])],
+                               key=lambda f: (f.line, f.column, f.rule))
     return ImportResult(model.path, imported, roles, findings)
 
 
@@ -131,7 +164,7 @@ def _process_ids(processes: list[Process]) -> None:
     taken: set[str] = set()
     for process in processes:
         if process.restored and process.data.get("id"):
-            process.id = unique(str(process.data["id"]), taken)
+            process.id = unique(safe_id(str(process.data["id"]), "process"), taken)
     for process in processes:
         if not process.id:
             base = slug(process.name) or slug(process.bpmn_id or "") or "process"
@@ -143,7 +176,7 @@ def _role_ids(model: Model) -> dict[str, str]:
     ids: dict[str, str] = {}
     for key, role in model.roles.items():
         if role.restored:
-            ids[key] = unique(key.removeprefix("id:"), taken)
+            ids[key] = unique(safe_id(key.removeprefix("id:"), "role"), taken)
     for key, role in model.roles.items():
         if key not in ids:
             ids[key] = unique(slug(role.name or "") or "role", taken)
@@ -156,7 +189,7 @@ def _step_ids(process: Process) -> dict[str, str]:
     nodes = list(process.nodes.values())
     for node in nodes:
         if node.restored and node.data.get("id"):
-            ids[node.key] = unique(str(node.data["id"]), taken)
+            ids[node.key] = unique(safe_id(str(node.data["id"]), node.kind), taken)
     for node in nodes:
         if node.key not in ids and node.id_from is None:
             base = (slug(node.name or "") or _readable(node.bpmn_id) or slug(node.id_base or "")
@@ -267,7 +300,7 @@ def _drop_inferable_roles(steps: list[dict[str, Any]], droppable: set[str]) -> N
 
     wanted = {s["id"]: s["role"] for s in steps if s["id"] in droppable and "role" in s}
     dropped = dict(wanted)
-    for _ in range(len(wanted) + 1):
+    for _attempt in range(len(wanted) + 1):
         trial = [{k: v for k, v in s.items() if not (k == "role" and s["id"] in dropped)}
                  for s in steps]
         data = split_extensions(copy.deepcopy({"procmap": 1, "id": "x", "name": "x",
@@ -300,8 +333,8 @@ def _process_data(process: Process, steps: list[dict[str, Any]]) -> dict[str, An
     return data
 
 
-def _roles_used(data: dict[str, Any], process: Process, model: Model,
-                role_ids: dict[str, str]) -> list[str]:
+def _roles_used(data: dict[str, Any], process: Process, by_id: dict[str, Role],
+                role_ids: dict[str, str], rank: dict[str, int]) -> list[str]:
     """Role ids the process needs defined: its steps' roles, RACI and owner, and the
     `reports_to` chains of procmap's own roles, in lane order."""
     names = {data.get("owner")}
@@ -309,7 +342,6 @@ def _roles_used(data: dict[str, Any], process: Process, model: Model,
         names.update((step.get("role"), step.get("accountable")))
         names.update(step.get("consulted", ()))
         names.update(step.get("informed", ()))
-    by_id = {role_ids[k]: r for k, r in model.roles.items()}
     pending = [n for n in names if n in by_id]
     while pending:
         boss = by_id[pending.pop()].data.get("reports_to")
@@ -318,8 +350,8 @@ def _roles_used(data: dict[str, Any], process: Process, model: Model,
             pending.append(boss)
     lane_ids = [role_ids[k] for k in process.lanes]
     ordered = [r for r in lane_ids if r in names]
-    ordered += [role_ids[k] for k in model.roles if role_ids[k] in names
-                and role_ids[k] not in ordered]
+    ordered += sorted((n for n in names if n in by_id and n not in ordered),
+                      key=lambda n: rank[n])
     return ordered
 
 
@@ -328,8 +360,9 @@ def _role_data(role_id: str, name: str | None, data: dict[str, Any]) -> dict[str
     if name and name != role_id:
         role["name"] = name
     extra = {k: v for k, v in data.items() if k != "name"}
-    if "capacity" in extra:
-        extra["capacity"] = _number(extra["capacity"])
+    for key in ("capacity", "cost"):
+        if key in extra:
+            extra[key] = _number(extra[key])
     role.update(_ordered(extra, _ROLE_ORDER))
     return role
 

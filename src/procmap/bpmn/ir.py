@@ -1,7 +1,7 @@
 """What the reader hands to the rewrites: processes as plain graphs of BPMN nodes.
 
 Nothing here knows XML or YAML. Node keys are BPMN ids (or synthetic keys for steps
-procmap adds); procmap step ids are chosen at the very end, in `procmap.bpmn_import.emit`.
+procmap adds); procmap step ids are chosen at the very end, in `procmap.bpmn.emit`.
 """
 
 from __future__ import annotations

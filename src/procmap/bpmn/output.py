@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from procmap.bpmn_import.emit import ImportResult
+from procmap.bpmn.emit import ImportResult
 from procmap.errors import ProcmapError
 from procmap.findings import Finding
+from procmap.i18n import _
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDOUT = "-"
@@ -32,18 +33,20 @@ def plan(result: ImportResult, output: str | None, force: bool = False
     if output in (None, STDOUT) or to_file:
         if len(result.processes) > 1:
             ids = ", ".join(p.id for p in result.processes)
-            raise OutputError(
-                f"{result.path} holds {len(result.processes)} processes ({ids}): give a "
-                "directory with -o DIR; each process becomes DIR/<id>.yaml, with the "
-                "roles they share in a catalog file")
+            raise OutputError(_(
+                "{path} holds {count} processes ({ids}): give a directory with -o DIR; "
+                "each process becomes DIR/<id>.yaml, with the roles they share in a "
+                "catalog file").format(path=result.path, count=len(result.processes),
+                                       ids=ids))
         targets = [(output if to_file and output else STDOUT, files[0][1])]
     else:
         assert output is not None
         targets = [(os.path.join(output, name), text) for name, text in files]
+        _inside(output, [path for path, _ in targets])
     existing = [path for path, _ in targets if path != STDOUT and os.path.exists(path)]
     if existing and not force:
-        raise OutputError(f"{existing[0]} already exists: pass --force to replace it, or "
-                          "choose another output")
+        raise OutputError(_("{path} already exists: pass --force to replace it, or "
+                            "choose another output").format(path=existing[0]))
     return targets
 
 
@@ -62,3 +65,15 @@ def check(targets: Sequence[tuple[str, str]]) -> list[Finding]:
                  for path, text in targets]
     explicit = frozenset(doc.path for doc in documents)
     return validate_documents(documents, explicit, settings).findings
+
+
+def _inside(directory: str, paths: list[str]) -> None:
+    """Every target must resolve (symlinks followed) inside `directory`: names come from
+    the BPMN file, and a file must not choose where procmap writes."""
+    root = os.path.realpath(directory)
+    for path in paths:
+        real = os.path.realpath(path)
+        if os.path.commonpath([root, real]) != root or real == root:
+            raise OutputError(_("{path} resolves to {real}, outside the output directory "
+                                "{directory}: nothing was written").format(
+                                    path=path, real=real, directory=directory))
