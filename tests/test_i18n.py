@@ -339,3 +339,12 @@ def test_diff_in_chinese_has_no_english_interface_word(run_cli: RunCli,
         assert "预期周期" in done.stdout
         assert english_words(done.stdout, allowed) == [], \
             done.stdout
+
+
+def test_lang_before_the_command_sets_the_output_language(run_cli: RunCli,
+                                                           tmp_path: Path) -> None:
+    cwd = _refund(tmp_path, 'lang = "en"\n')
+    done = run_cli(["--lang", "zh", "validate", "p.yaml", "--format", "json"], cwd=cwd)
+    finding = next(f for f in json.loads(done.stdout)["findings"]
+                   if f["rule"] == "missing-role")
+    assert str(finding["message"]).startswith("任务步骤")
