@@ -35,6 +35,7 @@ run: $(STAMP) system-deps
 	$(BIN)/procmap render examples -o out --format html --highlight
 	$(BIN)/procmap render examples -o out --format mmd
 	$(BIN)/procmap render examples -o out --format bpmn
+	$(BIN)/procmap handbook examples -o out/handbook
 	$(BIN)/procmap simulate examples --fail-on never --format html -o out/simulate.html
 	$(BIN)/procmap simulate examples --fail-on never --format markdown -o out/simulate.md
 	$(BIN)/procmap simulate examples --fail-on never --format json -o out/simulate.json

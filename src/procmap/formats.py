@@ -137,7 +137,12 @@ FORMATS: list[Format] = [
            extensions=("mmd", "mermaid"), findings=False),
     Format("render", "bpmn", f"{_P}:draw_bpmn", "BPMN 2.0 XML with diagram layout",
            extensions=("bpmn",), findings=False),
-    # handbook (procmap handbook: docs/handbook.md)
+    # handbook (procmap handbook: docs/handbook.md): the writer writes the site itself
+    Format("handbook", "html", "procmap.handbook.run:write_handbook",
+           "a static site: index, a page per process and per role", findings=False),
+    Format("handbook", "pdf", "procmap.handbook.run:write_handbook",
+           "one printable A4 document (needs Chromium)", extensions=("pdf",),
+           findings=False),
 
     # doctor
     Format("doctor", "text", "procmap.report.writers:doctor_text", "one line per check"),

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from procmap.analysis.audit import run_audit
-from procmap.analysis.rules import AUDIT_RULES, RACI_RULES, audit_rules
+from procmap.analysis.rules import AUDIT_RULES, HANDBOOK_RULES, RACI_RULES, audit_rules
 from procmap.config import Config
 from procmap.findings import Finding
 from procmap.pipeline import validate_paths
@@ -32,7 +32,7 @@ CONTRACT = {
     "rubber-stamp-approval": "warning", "self-approval": "warning",
     "serial-approvals": "info", "ping-pong-handoff": "warning", "handoff-heavy": "warning",
     "single-point-of-failure": "warning", "rework-loop": "info", "no-sla": "info",
-    "endless-loop": "error", "missing-accountable": "warning",
+    "endless-loop": "error", "missing-accountable": "warning", "handbook-incomplete": "info",
 }
 
 
@@ -43,8 +43,8 @@ def _findings(rule: str, case: str, monkeypatch: pytest.MonkeyPatch) -> list[Fin
     validation = validate_paths(files, Config())
     errors = [f for f in validation.findings if f.severity.label == "error"]
     assert not errors, f"{rule}/{case} does not validate: {errors}"
-    result = run_audit(validation, Config(),
-                       phase="raci" if rule in RACI_RULES else "audit")
+    phase = "raci" if rule in RACI_RULES else "handbook" if rule in HANDBOOK_RULES else "audit"
+    result = run_audit(validation, Config(), phase=phase)
     for finding in result.findings:  # every finding, of any rule, is one clean sentence
         assert finding.message and "\n" not in finding.message
     return [f for f in result.findings if f.rule == rule]
@@ -74,7 +74,8 @@ def test_passing_fixture_is_clean(rule: str, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_every_audit_rule_has_docs_and_fixtures() -> None:
-    modules = {m.rule.id: m for m in audit_rules("audit") + audit_rules("raci")}
+    modules = {m.rule.id: m for m in audit_rules("audit") + audit_rules("raci")
+               + audit_rules("handbook")}
     assert len(modules) == len(AUDIT_RULES), "a module is missing or registered twice"
     assert set(modules) == set(RULE_IDS), "every rule needs tests/fixtures/audit/<rule-id>/"
     for rule_id, module in modules.items():

@@ -14,10 +14,11 @@ from render_svg_helpers import SVG, all_text, groups, parse_svg
 
 from procmap.render.diagram import Diagram
 from procmap.render.graphviz import render_image, to_dot, to_positioned_dot
-from procmap.render.html import _SCRIPT, to_html
+from procmap.render.html import to_html
 from procmap.render.mermaid import to_mermaid
 from procmap.render.text import clean_text
 from procmap.render.xmlid import is_ncname
+from procmap.templates import SCRIPT_NAME, asset
 
 needs_graphviz = pytest.mark.skipif(not HAVE_GRAPHVIZ, reason="Graphviz dot/neato not on PATH")
 
@@ -117,7 +118,7 @@ def test_html_page_is_inert_and_text_intact(hostile: Diagram) -> None:
     document = lxml_html.document_fromstring(page)
     scripts = document.findall(".//script")
     assert [s.get("type") for s in scripts] == ["application/json", None]
-    assert scripts[1].text == _SCRIPT
+    assert scripts[1].text == asset(SCRIPT_NAME)
     assert not document.findall(".//image") and not document.findall(".//foreignobject")
     for element in document.iter():
         for name, value in element.attrib.items():

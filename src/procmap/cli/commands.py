@@ -8,6 +8,7 @@ from typing import Any
 from procmap.cli.audit import audit
 from procmap.cli.diff import diff
 from procmap.cli.doctor import doctor
+from procmap.cli.handbook import handbook
 from procmap.cli.import_bpmn import import_bpmn
 from procmap.cli.init import init
 from procmap.cli.raci import raci
@@ -24,5 +25,6 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("doctor", doctor),
     ("import", import_bpmn),
     ("diff", diff),
+    ("handbook", handbook),
     ("simulate", simulate),
 ]

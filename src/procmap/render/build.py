@@ -158,7 +158,7 @@ def _tooltip(step: Step, owner: str | None, workspace: Workspace,
     if step.system:
         pairs.append((_("system"), step.system))
     if step.description:
-        pairs.append((_("description"), step.description))
+        pairs.append((_("step description"), step.description))
     if metrics is not None and step.id in metrics.visits:
         pairs.append((_("visits"), _("{visits} per case").format(
             visits=f"{metrics.visits[step.id]:.3g}")))

@@ -224,24 +224,30 @@ def _parse_plain(output: bytes) -> dict[str, tuple[float, float, float, float]]:
     return nodes
 
 
-def _measure(parts: Sequence[Part], theme: Theme, timeout: float) -> dict[str, Size]:
-    """Pass A: the size Graphviz gives each part, with the real fonts."""
+def _measure_source(parts: Sequence[Part], theme: Theme) -> str:
     graph = DotGraph(name="measure", attrs={"splines": False})
     graph.node_defaults.update(fontname=theme.font, fontsize=theme.name_size, pos="0,0")
     for part in parts:
         graph.node(part.name, part.attrs)
-    plain = _parse_plain(_run("neato", ["-n", "-Tplain"], graph.source(), timeout))
+    return graph.source()
+
+
+def _measured(plain: bytes, parts: Sequence[Part]) -> dict[str, Size]:
+    nodes = _parse_plain(plain)
     try:
-        return {part.name: Size(plain[part.name][2], plain[part.name][3]) for part in parts}
+        return {part.name: Size(nodes[part.name][2], nodes[part.name][3]) for part in parts}
     except KeyError as exc:
         raise RenderError(_("Graphviz did not measure part {part}").format(part=exc)) from exc
 
 
-def _rank(diagram: Diagram, visuals: Sequence[NodeVisual], sizes: dict[str, Size],
-          theme: Theme, timeout: float) -> list[FlowSlot]:
-    """Pass B: rank coordinate and order of each node from ``dot`` on the flow graph."""
-    if not visuals:
-        return []
+def _measure(parts: Sequence[Part], theme: Theme, timeout: float) -> dict[str, Size]:
+    """Pass A: the size Graphviz gives each part, with the real fonts."""
+    return _measured(_run("neato", ["-n", "-Tplain"], _measure_source(parts, theme),
+                          timeout), parts)
+
+
+def _rank_source(diagram: Diagram, visuals: Sequence[NodeVisual], sizes: dict[str, Size],
+                 theme: Theme) -> str:
     graph = _base_graph(diagram, theme)
     graph.attrs.update(rankdir=diagram.direction, splines=False, nodesep=0.25,
                        ranksep=0.55 if diagram.direction == "LR" else 0.45)
@@ -252,15 +258,28 @@ def _rank(diagram: Diagram, visuals: Sequence[NodeVisual], sizes: dict[str, Size
     # Rework edges are drawn as arches over the nodes, not in the channels between rank
     # columns: leaving them out keeps dot from spacing ranks for them (and is faster).
     _add_flow_edges(graph, diagram, visuals, theme, loop_backs=False)
-    plain = _parse_plain(_run("dot", ["-Tplain"], graph.source(), timeout))
+    return graph.source()
+
+
+def _ranked(plain: bytes, diagram: Diagram, visuals: Sequence[NodeVisual]) -> list[FlowSlot]:
+    nodes = _parse_plain(plain)
     slots = []
     for visual in visuals:
-        x, y, _, _ = plain[visual.shape.name]
+        x, y, _, _ = nodes[visual.shape.name]
         if diagram.direction == "LR":
             slots.append(FlowSlot(flow=x, order=-y))
         else:
             slots.append(FlowSlot(flow=-y, order=x))
     return slots
+
+
+def _rank(diagram: Diagram, visuals: Sequence[NodeVisual], sizes: dict[str, Size],
+          theme: Theme, timeout: float) -> list[FlowSlot]:
+    """Pass B: rank coordinate and order of each node from ``dot`` on the flow graph."""
+    if not visuals:
+        return []
+    plain = _run("dot", ["-Tplain"], _rank_source(diagram, visuals, sizes, theme), timeout)
+    return _ranked(plain, diagram, visuals)
 
 
 # ------------------------------------------------------------------ the positioned graph
@@ -481,3 +500,101 @@ def render_image(diagram: Diagram, fmt: ImageFormat = "svg", theme: Theme = THEM
         svg = _retitle_svg(output.decode("utf-8"), _tooltips(diagram, layout.scene))
         return svg.encode("utf-8")
     return output
+
+
+# ------------------------------------------------------------------ many diagrams at once
+
+_PLAIN_END = re.compile(rb"^stop\r?$", re.M)
+#: in a run of several graphs Graphviz names the later ones' root group "page0,1_graph0"
+_GRAPH_ID = re.compile(rb'id="page[0-9]+,[0-9]+_graph0"')
+
+
+def _split_outputs(output: bytes, args: Sequence[str], count: int) -> list[bytes] | None:
+    """One Graphviz output per input graph, in order; None when they cannot be told
+    apart (the caller then runs the graphs one by one)."""
+    if "-Tplain" in args:
+        ends = [m.end() for m in _PLAIN_END.finditer(output)]
+        parts = [output[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    else:  # svg: every document starts with its XML declaration
+        starts = [m.start() for m in re.finditer(rb"<\?xml ", output)]
+        parts = [_GRAPH_ID.sub(b'id="graph0"', output[a:b], count=1)
+                 for a, b in zip(starts, [*starts[1:], len(output)], strict=False)]
+    return parts if len(parts) == count else None
+
+
+def _run_many(engine: str, args: Sequence[str], sources: Sequence[str],
+              timeout: float) -> list[bytes | RenderError]:
+    """Several graphs through one Graphviz process: its start-up, not the layout,
+    dominates small diagrams. When the batch fails, each graph runs alone, so an error
+    belongs to the diagram that caused it."""
+    if len(sources) > 1:
+        try:
+            output = _run(engine, args, "\n".join(sources), timeout * len(sources))
+            split = _split_outputs(output, args, len(sources))
+            if split is not None:
+                return list(split)
+        except GraphvizMissing:
+            raise
+        except RenderError:
+            pass
+    results: list[bytes | RenderError] = []
+    for source in sources:
+        try:
+            results.append(_run(engine, args, source, timeout))
+        except GraphvizMissing:
+            raise
+        except RenderError as exc:
+            results.append(exc)
+    return results
+
+
+def render_svgs(diagrams: Sequence[Diagram], theme: Theme = THEME,
+                timeout: float = DEFAULT_TIMEOUT) -> list[bytes | RenderError]:
+    """`render_image(d, "svg")` for every diagram, with three Graphviz runs in all
+    instead of three per diagram (the handbook draws hundreds). A diagram that cannot
+    be drawn gets its RenderError in its place."""
+    results: list[bytes | RenderError] = [RenderError(_("not drawn"))] * len(diagrams)
+    scenes: dict[int, _Scene] = {}
+    for i, diagram in enumerate(diagrams):
+        try:
+            check_diagram(diagram)
+            scenes[i] = _scene(diagram, theme)
+        except RenderError as exc:
+            results[i] = exc
+    order = list(scenes)
+    plains = _run_many("neato", ["-n", "-Tplain"],
+                       [_measure_source(scenes[i].parts(), theme) for i in order], timeout)
+    sizes: dict[int, dict[str, Size]] = {}
+    for i, plain in zip(order, plains, strict=True):
+        try:
+            if isinstance(plain, RenderError):
+                raise plain
+            sizes[i] = _measured(plain, scenes[i].parts())
+        except RenderError as exc:
+            results[i] = exc
+    ranked = [i for i in sizes if scenes[i].visuals]
+    plains = _run_many("dot", ["-Tplain"], [_rank_source(
+        diagrams[i], scenes[i].visuals, sizes[i], theme) for i in ranked], timeout)
+    slots: dict[int, list[FlowSlot]] = {i: [] for i in sizes}
+    for i, plain in zip(ranked, plains, strict=True):
+        try:
+            if isinstance(plain, RenderError):
+                raise plain
+            slots[i] = _ranked(plain, diagrams[i], scenes[i].visuals)
+        except (RenderError, KeyError) as exc:
+            results[i] = exc if isinstance(exc, RenderError) else RenderError(str(exc))
+            del sizes[i]
+    sources = {}
+    for i in sizes:
+        diagram, scene = diagrams[i], scenes[i]
+        geometry = compute_geometry(diagram, scene.visuals, scene.headers, scene.title,
+                                    scene.legend, sizes[i], slots[i], theme)
+        label_sizes = {n: sizes[i][part.name] for n, part in scene.edge_labels.items()}
+        routes = route_edges(diagram, geometry, label_sizes, theme)
+        sources[i] = _positioned_graph(diagram, scene, geometry, routes, theme).source()
+    drawn = _run_many("neato", ["-n2", "-Tsvg"], list(sources.values()), timeout)
+    for i, svg in zip(sources, drawn, strict=True):
+        results[i] = svg if isinstance(svg, RenderError) else _retitle_svg(
+            svg.decode("utf-8"), _tooltips(diagrams[i], scenes[i])).encode("utf-8")
+    return results
+

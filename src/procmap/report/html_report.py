@@ -1,62 +1,30 @@
 """`audit --format html`: one self-contained page (inline CSS, no external resources).
 
-A summary of every process, the findings sorted by cost, and per process its numbers,
-its roles with utilization bars, the critical path, the steps, and (when the caller
-passes one) its swimlane diagram as inline SVG. Every piece of user text is escaped.
+The template is `audit.html` (procmap.templates: the look every HTML output shares,
+printable on A4); `report_context` gathers everything it shows in one place. A summary
+of every process, the findings sorted by cost, and per process its numbers, its roles
+with utilization bars, the critical path, the steps, and (when the caller passes one)
+its swimlane diagram as inline SVG. Every piece of user text is escaped.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procmap import __version__
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
+from procmap.i18n import N_, _, ngettext
 from procmap.report.markdown import cost_text
 
 if TYPE_CHECKING:
     from procmap.analysis.audit import AuditResult
     from procmap.analysis.metrics import ProcessAnalysis
 
-_CSS = """
-:root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--error:#cf222e;
---warning:#9a6700;--info:#0969da;--ok:#1a7f37;--bar:#0969da}
-*{box-sizing:border-box}
-body{font:14px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans","PingFang SC",
-"Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--ink);margin:0;background:#fff}
-main{max-width:1200px;margin:0 auto;padding:24px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;
-border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}
-.muted{color:var(--muted)}
-table{border-collapse:collapse;width:100%;margin:8px 0 16px}
-th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:var(--bg);font-weight:600}td.n{text-align:right;white-space:nowrap}
-.sev{font-weight:600;white-space:nowrap}.error{color:var(--error)}
-.warning{color:var(--warning)}.info{color:var(--info)}.ok{color:var(--ok)}
-.cards{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
-.card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:150px}
-.card b{display:block;font-size:18px}
-.bar{background:var(--bg);border:1px solid var(--line);height:12px;width:160px;
-display:inline-block;vertical-align:middle;position:relative;overflow:hidden}
-.bar span{position:absolute;left:0;top:0;bottom:0;background:var(--bar)}
-.bar.over span{background:var(--error)}.bar.high span{background:var(--warning)}
-.path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
-.diagram{overflow:auto;border:1px solid var(--line);border-radius:6px;padding:8px;
-margin:8px 0}
-.diagram svg{max-width:none;height:auto}
-td code{white-space:nowrap}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;
-background:var(--bg);padding:0 3px;border-radius:3px}
-"""
-
 _SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+_SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 def _anchor(process_id: str) -> str:
@@ -64,61 +32,53 @@ def _anchor(process_id: str) -> str:
 
 
 def render(result: AuditResult, diagrams: Mapping[str, str] | None = None,
-           title: str = "procmap audit") -> str:
+           title: str | None = None) -> str:
     """The page. `diagrams` maps process ids to SVG documents to show inline."""
+    from procmap import templates
+
+    return templates.render("audit.html", **report_context(result, diagrams, title))
+
+
+def report_context(result: AuditResult, diagrams: Mapping[str, str] | None = None,
+                   title: str | None = None) -> dict[str, Any]:
+    """Everything the template `audit.html` shows, from one place: plain values, user
+    text unescaped (the template escapes it), SVGs as sanitised Markup."""
+    from markupsafe import Markup
+
+    from procmap import templates
     from procmap.analysis.audit import by_cost
+    from procmap.i18n import current
 
     diagrams = diagrams or {}
+    title = title or _("procmap audit")
     counts = summarize(result.findings)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="muted">{result.files} file{"s" if result.files != 1 else ""}, '
-        f"{len(result.analysed)} of {len(result.processes)} processes analysed · "
-        f'<span class="error">{counts["error"]} errors</span> · '
-        f'<span class="warning">{counts["warning"]} warnings</span> · '
-        f'<span class="info">{counts["info"]} info</span> · procmap {_e(__version__)}</p>',
-    ]
-    parts.append(_summary(result))
-    if result.findings:
-        parts.append("<h2>Findings, costliest first</h2>")
-        parts.append(_findings(by_cost(result.findings), with_process=True))
-    for analysis in result.processes:
-        parts.append(_process(analysis, result.audit_findings.get(analysis.id, []),
-                              diagrams.get(analysis.id)))
-    parts.append("</main></body></html>\n")
-    return "\n".join(parts)
+    return {
+        "page_lang": current(), "policy": templates.csp(), "page_title": title,
+        "title": title, "version": __version__, "files": result.files,
+        "analysed": len(result.analysed), "total": len(result.processes),
+        "counts": counts,
+        "summary": [_summary_row(a, result.audit_findings.get(a.id, []))
+                    for a in result.processes],
+        "findings": [_finding_row(f) for f in by_cost(result.findings)],
+        "processes": [_process(a, result.audit_findings.get(a.id, []),
+                               Markup(_inline_svg(diagrams[a.id], a.id))
+                               if diagrams.get(a.id) else None)
+                      for a in result.processes],
+    }
 
 
-def _summary(result: AuditResult) -> str:
-    if not result.processes:
-        return '<p class="muted">No process found.</p>'
-    rows = []
-    for analysis in result.processes:
-        metrics = analysis.metrics
-        name = f'<a href="#{_anchor(analysis.id)}">{_e(_label(analysis))}</a>'
-        found = result.audit_findings.get(analysis.id, [])
-        if metrics is None:
-            rows.append(f"<tr><td>{name}</td><td colspan=6>not analysed: "
-                        f"{_e(analysis.not_analysed or '')}</td><td>{_counts(found)}</td></tr>")
-            continue
-        rows.append(
-            f"<tr><td>{name}</td>"
-            f'<td class="n">{_h(metrics.expected_lead_time_hours)} / '
-            f"{_h(metrics.worst_lead_time_hours)}</td>"
-            f'<td class="n">{_sla(analysis)}</td>'
-            f'<td class="n">{wording.percent(metrics.flow_efficiency)}</td>'
-            f'<td class="n">{_h(metrics.effort_hours)}</td>'
-            f'<td class="n">{wording.number(metrics.handoffs)}</td>'
-            f'<td class="n">{wording.number(metrics.approvals)}</td>'
-            f"<td>{_counts(found)}</td></tr>")
-    return ("<table><thead><tr><th>process</th><th>lead time (expected / worst)</th>"
-            "<th>SLA</th><th>flow efficiency</th><th>effort per case</th><th>handoffs</th>"
-            "<th>approvals</th><th>findings</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+def _summary_row(analysis: ProcessAnalysis, found: Sequence[Finding]) -> dict[str, Any]:
+    metrics = analysis.metrics
+    row: dict[str, Any] = {"anchor": _anchor(analysis.id), "label": _label(analysis),
+                           "counts": _counts(found), "metrics": metrics is not None,
+                           "not_analysed": analysis.not_analysed or ""}
+    if metrics is not None:
+        row.update(lead=f"{_h(metrics.expected_lead_time_hours)} / "
+                        f"{_h(metrics.worst_lead_time_hours)}",
+                   sla=_sla(analysis), flow=wording.percent(metrics.flow_efficiency),
+                   effort=_h(metrics.effort_hours), handoffs=wording.number(metrics.handoffs),
+                   approvals=wording.number(metrics.approvals))
+    return row
 
 
 def _label(analysis: ProcessAnalysis) -> str:
@@ -129,109 +89,86 @@ def _label(analysis: ProcessAnalysis) -> str:
 
 
 def _h(value: float) -> str:
-    return _e(wording.hours(value))
+    return wording.hours(value)
 
 
-def _counts(findings: Sequence[Finding]) -> str:
+def _counts(findings: Sequence[Finding]) -> list[tuple[str, str]]:
+    """(css class, text) per severity present: [("error", "2 errors")]."""
     counts = summarize(findings)
-    parts = [f'<span class="{label}">{n} {label}{"s" if n != 1 and label != "info" else ""}'
-             "</span>" for label, n in counts.items() if n]
-    return " · ".join(parts) if parts else '<span class="ok">none</span>'
+    return [(label, _count_text(label, n)) for label, n in counts.items() if n]
 
 
-def _sla(analysis: ProcessAnalysis) -> str:
+def _count_text(label: str, n: int) -> str:
+    if label == "error":
+        return ngettext("{n} error", "{n} errors", n).format(n=n)
+    if label == "warning":
+        return ngettext("{n} warning", "{n} warnings", n).format(n=n)
+    return _("{n} info").format(n=n)
+
+
+def _sla(analysis: ProcessAnalysis) -> tuple[str, str]:
+    """(css class, text) of the process SLA: met, missed or none."""
     sla = analysis.entry.process.sla
     metrics = analysis.metrics
     if sla is None:
-        return '<span class="muted">none</span>'
+        return "muted", _("none")
     if metrics is not None and metrics.worst_lead_time_hours > sla + 1e-9:
-        return f'<span class="error">{_h(sla)} ✗</span>'
-    return f'<span class="ok">{_h(sla)} ✓</span>'
+        return "error", f"{_h(sla)} ✗"
+    return "ok", f"{_h(sla)} ✓"
 
 
-def _findings(findings: Sequence[Finding], *, with_process: bool) -> str:
-    if not findings:
-        return '<p class="ok">No findings.</p>'
-    head = "<th>process</th>" if with_process else ""
-    rows = []
-    for finding in findings:
-        label = _SEVERITY[finding.severity]
-        where = f"{_e(finding.file)}:{finding.line}:{finding.column}"
-        if finding.step:
-            where += f" · <code>{_e(finding.step)}</code>"
-        elif finding.role:
-            where += f" · role <code>{_e(finding.role)}</code>"
-        cost = _e(cost_text(finding))
-        process = f"<td>{_e(finding.process or '')}</td>" if with_process else ""
-        rows.append(f'<tr><td class="sev {label}">{label}</td><td><code>{_e(finding.rule)}'
-                    f"</code></td>{process}<td>{where}</td><td class=\"n\">{cost}</td>"
-                    f"<td>{_e(finding.message)}</td></tr>")
-    return (f"<table><thead><tr><th>severity</th><th>rule</th>{head}<th>where</th>"
-            "<th>cost</th><th>message</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+def _finding_row(finding: Finding) -> dict[str, Any]:
+    label = _SEVERITY[finding.severity]
+    return {"severity": label, "severity_label": _(_SEVERITY_LABELS[label]),
+            "rule": finding.rule, "process": finding.process or "",
+            "where": f"{finding.file}:{finding.line}:{finding.column}",
+            "step": finding.step or "", "role": "" if finding.step else finding.role or "",
+            "cost": cost_text(finding), "message": finding.message}
 
 
-def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: str | None) -> str:
+def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: Any) -> dict[str, Any]:
     from procmap.analysis.audit import by_cost
 
     process = analysis.entry.process
-    parts = [f'<section id="{_anchor(analysis.id)}">',
-             f"<h2>{_e(_label(analysis))}</h2>",
-             f'<p class="muted">{_e(analysis.entry.file)}'
-             + (f" · {_e(process.description)}" if process.description else "") + "</p>"]
+    view: dict[str, Any] = {
+        "anchor": _anchor(analysis.id), "label": _label(analysis),
+        "file": analysis.entry.file, "description": process.description or "",
+        "metrics": analysis.metrics is not None,
+        "not_analysed": analysis.not_analysed or "", "svg": svg,
+        "findings": [_finding_row(f) for f in by_cost(findings)]}
     metrics = analysis.metrics
     if metrics is None:
-        parts.append(f"<p>Not analysed: {_e(analysis.not_analysed or '')}.</p></section>")
-        return "\n".join(parts)
-    cards = [("expected lead time", _h(metrics.expected_lead_time_hours)),
-             ("worst lead time", _h(metrics.worst_lead_time_hours)),
-             ("SLA", _sla(analysis)),
-             ("flow efficiency", wording.percent(metrics.flow_efficiency)),
-             ("effort per case", _h(metrics.effort_hours)),
-             ("handoffs per case", wording.number(metrics.handoffs)),
-             ("approvals per case", wording.number(metrics.approvals))]
-    parts.append('<div class="cards">' + "".join(
-        f'<div class="card"><span class="muted">{label}</span><b>{value}</b></div>'
-        for label, value in cards) + "</div>")
-    if svg:
-        parts.append(f'<div class="diagram">{_inline_svg(svg, analysis.id)}</div>')
-    parts.append("<h3>Findings</h3>")
-    parts.append(_findings(by_cost(findings), with_process=False))
-    parts.append(f'<h3>Critical path ({_h(metrics.worst_lead_time_hours)})</h3>'
-                 f'<p class="path">{" → ".join(_e(s) for s in metrics.critical_path)}</p>')
-    if metrics.effort_by_role:
-        rows = []
-        for role, hours in metrics.effort_by_role.items():
-            utilization = metrics.utilization.get(role)
-            bar = ""
-            if utilization is not None:
-                level = "over" if utilization >= 1 else "high" if utilization >= 0.85 else ""
-                bar = (f'<span class="bar {level}"><span style="width:'
-                       f'{min(100.0, utilization * 100):.1f}%"></span></span> '
-                       f"{wording.percent(utilization)}")
-            rows.append(f"<tr><td><code>{_e(role)}</code></td><td class=\"n\">{_h(hours)}"
-                        f"</td><td>{bar}</td></tr>")
-        parts.append("<h3>Roles</h3><table><thead><tr><th>role</th><th>effort per case</th>"
-                     "<th>utilization</th></tr></thead><tbody>" + "".join(rows)
-                     + "</tbody></table>")
-    rows = []
+        return view
+    view["cards"] = [(_("expected lead time"), "", _h(metrics.expected_lead_time_hours)),
+                     (_("worst lead time"), "", _h(metrics.worst_lead_time_hours)),
+                     (_("SLA"), *_sla(analysis)),
+                     (_("flow efficiency"), "", wording.percent(metrics.flow_efficiency)),
+                     (_("effort per case"), "", _h(metrics.effort_hours)),
+                     (_("handoffs per case"), "", wording.number(metrics.handoffs)),
+                     (_("approvals per case"), "", wording.number(metrics.approvals))]
+    view["worst"] = _h(metrics.worst_lead_time_hours)
+    view["critical_path"] = list(metrics.critical_path)
+    view["roles"] = [_role_row(role, hours, metrics.utilization.get(role))
+                     for role, hours in metrics.effort_by_role.items()]
     lead_time = metrics.expected_lead_time_hours
-    for step in process.steps:
-        if step.id not in metrics.visits:
-            continue
-        expected = metrics.expected_hours[step.id]
-        share = wording.percent(expected / lead_time) if lead_time > 0 else ""
-        rows.append(f"<tr><td><code>{_e(step.id)}</code></td><td>{_e(step.name or '')}</td>"
-                    f"<td>{_e(step.role or '')}</td>"
-                    f'<td class="n">{wording.number(metrics.visits[step.id])}</td>'
-                    f'<td class="n">{_h(metrics.step_time[step.id])}</td>'
-                    f'<td class="n">{_h(expected)}</td><td class="n">{share}</td></tr>')
-    parts.append("<details><summary>Steps and visits</summary><table><thead><tr><th>step</th>"
-                 "<th>name</th><th>role</th><th>visits</th><th>time</th>"
-                 "<th>expected per case</th><th>share of lead time</th></tr></thead><tbody>"
-                 + "".join(rows) + "</tbody></table></details>")
-    parts.append("</section>")
-    return "\n".join(parts)
+    view["steps"] = [
+        {"id": step.id, "name": step.name or "", "role": step.role or "",
+         "visits": wording.number(metrics.visits[step.id]),
+         "time": _h(metrics.step_time[step.id]),
+         "expected": _h(metrics.expected_hours[step.id]),
+         "share": wording.percent(metrics.expected_hours[step.id] / lead_time)
+         if lead_time > 0 else ""}
+        for step in process.steps if step.id in metrics.visits]
+    return view
+
+
+def _role_row(role: str, hours: float, utilization: float | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"role": role, "effort": _h(hours), "bar": None}
+    if utilization is not None:
+        level = "over" if utilization >= 1 else "high" if utilization >= 0.85 else ""
+        row["bar"] = (level, f"{min(100.0, utilization * 100):.1f}",
+                      wording.percent(utilization))
+    return row
 
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
