@@ -17,6 +17,7 @@ from procmap.rules import Option, all_rules
 TARGET = os.path.join(os.path.dirname(__file__), "..", "docs", "rules.md")
 PHASES = {"load": "Reading files", "validate": "Validate", "audit": "Audit",
           "import": "BPMN import", "simulate": "Simulate (procmap simulate)",
+          "conform": "Conform (event logs)",
           "engine": "procmap itself"}
 
 

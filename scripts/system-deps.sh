@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system packages procmap's development, rendering and browser test need,
 # when they are missing: make, git and python3-venv (to build the virtualenv), Graphviz
-# (dot), a CJK font, and Chromium, node and npm (only with --browser).
+# (dot), a CJK font, Chromium, node and npm (only with --browser) and a Java runtime for
+# the Spark proof of `procmap conform` (only with --spark). Options combine.
 # Uses apt-get when running as root; otherwise prints what to install and carries on
 # (tests that need a missing package are skipped and say so).
 set -u
 want_browser=0
-[ "${1:-}" = "--browser" ] && want_browser=1
+want_spark=0
+for option in "$@"; do
+  case "$option" in
+    --browser) want_browser=1 ;;
+    --spark) want_spark=1 ;;
+  esac
+done
 
 missing=()
 command -v make >/dev/null 2>&1 || missing+=(make)
@@ -22,6 +29,10 @@ if [ "$want_browser" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
+if [ "$want_spark" = 1 ]; then
+  # pyspark (the `spark` extra) runs on a JVM: tests/conform/test_spark.py
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -22,9 +22,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 LEVELS = ("off", "info", "warning", "error")
-#: thresholds no rule declares (read by `procmap simulate`); rule options are declared by
-#: their rules (`Rule.options`) and listed by `procmap.rules.catalog.options()`
-GLOBAL_THRESHOLDS: dict[str, float] = {}  # sla-attainment moved to its rule
+#: thresholds no rule declares; rule options are declared by their rules (`Rule.options`)
+#: and listed by `procmap.rules.catalog.options()` (`sla-attainment` is declared by the
+#: simulate rules and by the conform rule `observed-sla`)
+GLOBAL_THRESHOLDS: dict[str, float] = {}
 #: languages of procmap's interface text
 LANGS = ("en", "zh")
 #: a configuration file is a few hundred bytes; anything this large is not one
@@ -258,7 +259,49 @@ def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
         if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
             raise ConfigError(_("{path}: catalogs must be a list of paths").format(path=path))
         config.catalogs = catalogs
-    config.conform = _table(data, "conform", path)
+    config.conform = _read_conform(_table(data, "conform", path), path)
+
+
+#: [conform] keys (docs/conform.md): text values, and the allowlist
+CONFORM_TEXT = ("case", "activity", "timestamp", "lifecycle", "resource", "process",
+                "timezone", "memory-limit", "engine")
+CONFORM_ACCEPT = ("kind", "process", "from", "to", "step", "activity")
+DEVIATION_KINDS = ("unknown-activity", "unmodelled-transition", "skipped-step",
+                   "missing-start", "missing-end")
+
+
+def _read_conform(table: dict[str, Any], path: str) -> dict[str, Any]:
+    unknown = sorted(set(table) - {*CONFORM_TEXT, "accept"})
+    if unknown:
+        raise ConfigError(f"{path}: [conform] has an unknown key {_shown(unknown[0])}: it "
+                          f"knows {', '.join((*CONFORM_TEXT, 'accept'))}")
+    for key in CONFORM_TEXT:
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{path}: [conform] {key} must be a non-empty string")
+    if table.get("engine") not in (None, "duckdb", "spark"):
+        raise ConfigError(f"{path}: [conform] engine = {_shown(table['engine'])}: use "
+                          "duckdb or spark")
+    accept = table.get("accept", [])
+    if not isinstance(accept, list):
+        raise ConfigError(f"{path}: [conform] accept must be an array")
+    for entry in accept:
+        _check_accept(entry, path)
+    return table
+
+
+def _check_accept(entry: object, path: str) -> None:
+    fields = {"kind": entry} if isinstance(entry, str) else entry
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise ConfigError(f"{path}: [conform] accept entries are a deviation kind or a "
+                          "table of strings, e.g. {kind = \"skipped-step\", step = \"survey\"}")
+    unknown = sorted(set(fields) - set(CONFORM_ACCEPT))
+    if unknown:
+        raise ConfigError(f"{path}: [conform] accept: unknown field {_shown(unknown[0])} "
+                          f"(fields: {', '.join(CONFORM_ACCEPT)})")
+    if fields.get("kind") not in DEVIATION_KINDS:
+        raise ConfigError(f"{path}: [conform] accept: kind {_shown(fields.get('kind'))} "
+                          f"is not one of {', '.join(DEVIATION_KINDS)}")
 
 
 def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:

@@ -121,6 +121,20 @@ FORMATS: list[Format] = [
            "a self-contained page with charts", extensions=("html", "htm")),
 
     # conform (procmap conform: docs/conform.md)
+    Format("conform", "text", "procmap.conform.report:text",
+           "observed against designed per process and step, then the findings"),
+    Format("conform", "parsable", "procmap.conform.report:parsable",
+           "findings, one per line"),
+    Format("conform", "json", "procmap.conform.report:json_report",
+           "the measurements and findings, one JSON document", extensions=("json",)),
+    Format("conform", "markdown", "procmap.conform.report:markdown",
+           "a report for pull requests", extensions=("md", "markdown")),
+    Format("conform", "html", "procmap.conform.report:html",
+           "a self-contained page", extensions=("html", "htm")),
+    Format("conform", "github", "procmap.conform.report:github",
+           "GitHub Actions annotations"),
+    Format("conform", "sarif", "procmap.conform.report:sarif", "SARIF 2.1.0",
+           extensions=("sarif",)),
 
     # render: one process -> the bytes of one file
     Format("render", "svg", f"{_P}:draw_svg", "a swimlane diagram (Graphviz)",

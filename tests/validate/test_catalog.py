@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 #: phases whose rules are checked on YAML fixtures (import rules are tested on BPMN
 #: models in tests/bpmn, rule-error by making a rule fail below)
 FIXTURE_PHASES = {"load": "rules", "validate": "rules", "audit": "audit",
-                  "simulate": "simulate"}
+                  "simulate": "simulate", "conform": "conform"}
 
 
 def _imports(path: Path, package: str) -> set[str]:
@@ -132,7 +132,8 @@ def test_every_rule_has_docs_and_fixtures() -> None:
 def test_rules_with_a_check_are_the_validate_and_audit_rules() -> None:
     for rule_id, module in all_rules().items():
         has_check = module.check is not None
-        assert has_check == (module.rule.phase in ("validate", "audit", "simulate")), rule_id
+        assert has_check == (module.rule.phase in ("validate", "audit", "simulate",
+                                                   "conform")), rule_id
 
 
 def test_the_loader_reports_load_rules_with_their_declared_severity() -> None:

@@ -39,6 +39,9 @@ def audit(
         "--diagrams/--no-diagrams", help=_("html: embed swimlane diagrams (needs Graphviz)"))
     ] = True,
     lang: LangOption = None,
+    observed: Annotated[str | None, typer.Option(
+        "--observed", metavar="LOG", show_default=False,
+        help=_("html: add what an event log shows (procmap conform)"))] = None,
 ) -> None:
     """Validate, then analyse every process: lead times, effort, utilization, handoffs,
     and findings (bottlenecks, redundant approvals, SLA risk), costliest first.
@@ -59,5 +62,17 @@ def audit(
     validation, settings = validated(paths, config, lang)
     only = check_processes(validation, process)
     result = run_audit(validation, settings, only=only)
-    show(chosen, output, result, diagrams=diagrams)
+    show(chosen, output, result, diagrams=diagrams,
+         observed=_observed(observed, validation, settings, only))
     raise typer.Exit(exit_code(result.findings, threshold(fail_on)))
+
+
+def _observed(log: str | None, validation: object, settings: object,
+              only: set[str] | None) -> object:
+    """--observed LOG: the conform result for the HTML report's "observed" section."""
+    if log is None:
+        return None
+    from procmap.conform.run import Options, run_conform
+
+    return run_conform(log, validation, settings,  # type: ignore[arg-type]
+                       Options.from_config(settings, {}), only)  # type: ignore[arg-type]

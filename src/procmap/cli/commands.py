@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from procmap.cli.audit import audit
+from procmap.cli.conform import conform
 from procmap.cli.diff import diff
 from procmap.cli.doctor import doctor
 from procmap.cli.handbook import handbook
@@ -27,4 +28,5 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("diff", diff),
     ("handbook", handbook),
     ("simulate", simulate),
+    ("conform", conform),
 ]

@@ -45,6 +45,10 @@ def render(
     process: ProcessOption = None,
     config: ConfigOption = None,
     lang: LangOption = None,
+    observed: Annotated[str | None, typer.Option(
+        "--observed", metavar="LOG", show_default=False, help=_(
+            "an event log: draw observed case counts (edge widths), times and "
+            "deviations (procmap conform)"))] = None,
 ) -> None:
     """Draw processes as swimlane flowcharts (Graphviz), or export Mermaid and BPMN.
 
@@ -62,12 +66,22 @@ def render(
     entries, blocked = drawable_processes(validation, set(process) if process else None)
     _report_blocked(entries, blocked, process, paths)
     jobs = plan_jobs(entries, output, chosen)
+    if observed:
+        _observe(observed, validation, settings)
     written = run_jobs(jobs, validation, settings, chosen.name, value(direction).upper(),
                        highlight)
     for path in written:
         if path != "-":
             note(_("wrote {path}").format(path=path))
     raise typer.Exit(EXIT_FINDINGS if blocked else 0)
+
+
+def _observe(log: str, validation: Any, settings: Any) -> None:
+    """Measure the log (procmap conform) for the diagrams about to be drawn."""
+    from procmap.conform.overlay import remember
+    from procmap.conform.run import Options, run_conform
+
+    remember(run_conform(log, validation, settings, Options.from_config(settings, {})))
 
 
 def output_format(output: str, name: str | None) -> formats.Format:

@@ -46,6 +46,8 @@ class Edge:
     label: str = ""  # condition and probability, e.g. "复杂问题 (30%)"
     critical: bool = False  # on the critical path
     loop_back: bool = False  # rework: points back against the flow
+    width: float = 0.0  # render --observed: line width by the share of cases (0: default)
+    deviation: bool = False  # render --observed: a way cases took that the model lacks
 
 
 @dataclass

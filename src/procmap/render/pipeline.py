@@ -88,10 +88,11 @@ def plan_jobs(entries: Sequence[ProcessEntry], output: str, fmt: formats.Format
 
 def _diagram(entry: ProcessEntry, validation: Validation, direction: str, analysis: Any,
              highlight: bool) -> Diagram:
+    from procmap.conform.overlay import observe
     from procmap.render.build import diagram_for
 
-    return diagram_for(entry, validation.workspace, analysis, direction=direction,
-                       highlight=highlight)
+    return observe(diagram_for(entry, validation.workspace, analysis, direction=direction,
+                               highlight=highlight))
 
 
 def draw_bpmn(entry: ProcessEntry, validation: Validation, direction: str,

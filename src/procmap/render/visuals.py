@@ -284,6 +284,7 @@ def edge_attrs(edge: Edge, index: int, highlight: bool, theme: Theme = THEME) ->
     if highlight and edge.critical:
         attrs.update(color=theme.critical, penwidth=theme.critical_width, arrowsize=0.9)
         classes.append("critical")
+    _observed_style(edge, attrs, classes)
     lines = wrap_lines(edge.label, theme.edge_label_wrap) if one_line(edge.label) else []
     if lines:
         color = theme.critical if highlight and edge.critical else theme.edge_label
@@ -293,6 +294,15 @@ def edge_attrs(edge: Edge, index: int, highlight: bool, theme: Theme = THEME) ->
         )
     attrs["class"] = " ".join(classes)
     return attrs
+
+
+def _observed_style(edge: Edge, attrs: dict[str, Value], classes: list[str]) -> None:
+    """render --observed: width by the share of cases; deviations dotted, in red."""
+    if edge.width:
+        attrs["penwidth"] = round(edge.width, 2)
+    if edge.deviation:
+        attrs.update(style="dotted", color="#c62828", penwidth=2.0)
+        classes.append("deviation")
 
 
 def _legend_text(index: int, text: str, theme: Theme) -> Part:

@@ -114,10 +114,21 @@ def audit_markdown(result: AuditResult, **_: Any) -> str:
     return render(result)
 
 
-def audit_html(result: AuditResult, diagrams: bool = True, **_: Any) -> str:
+def audit_html(result: AuditResult, diagrams: bool = True, observed: Any = None,
+               **_: Any) -> str:
     from procmap.report.html_report import render
 
-    return render(result, audit_diagrams(result) if diagrams else {})
+    page = render(result, audit_diagrams(result) if diagrams else {})
+    return page if observed is None else _with_observed(page, observed)
+
+
+def _with_observed(page: str, observed: Any) -> str:
+    """`procmap audit --observed LOG`: the conform tables as an "observed" section."""
+    from procmap.conform.report import html_section
+
+    section = f'<section id="observed">{html_section(observed)}</section>\n'
+    at = page.rfind("</body>")
+    return page[:at] + section + page[at:] if at >= 0 else page + section
 
 
 def audit_github(result: AuditResult, **_: Any) -> str:

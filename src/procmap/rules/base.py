@@ -42,8 +42,8 @@ def kind_word(kind: object) -> str:
 
 #: where a rule runs: "load" (found while reading files), "validate", "audit",
 #: "import" (about a BPMN model being imported), "simulate" (about simulated figures),
-#: "engine" (about procmap itself)
-PHASES = ("load", "validate", "audit", "import", "simulate", "engine")
+#: "conform" (what an event log shows, `procmap conform`), "engine" (about procmap itself)
+PHASES = ("load", "validate", "audit", "import", "simulate", "conform", "engine")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from procmap.rules.base import PHASES, Option, Rule, RuleModule
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: (package, directory) pairs the catalog scans
 PACKAGES = (("procmap.rules", os.path.join(_ROOT, "rules")),
-            ("procmap.analysis.rules", os.path.join(_ROOT, "analysis", "rules")))
+            ("procmap.analysis.rules", os.path.join(_ROOT, "analysis", "rules")),
+            ("procmap.conform.rules", os.path.join(_ROOT, "conform", "rules")))
 _DECLARATION = re.compile(r"^RULE = Rule\(", re.MULTILINE)
 _STATEMENT = re.compile(r"^([A-Z_][A-Z0-9_]*) = (?:Rule|Option)\(", re.MULTILINE)
 _NAMES = {"Rule": Rule, "Option": Option, "Severity": Severity}
