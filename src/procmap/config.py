@@ -273,18 +273,20 @@ DEVIATION_KINDS = ("unknown-activity", "unmodelled-transition", "skipped-step",
 def _read_conform(table: dict[str, Any], path: str) -> dict[str, Any]:
     unknown = sorted(set(table) - {*CONFORM_TEXT, "accept"})
     if unknown:
-        raise ConfigError(f"{path}: [conform] has an unknown key {_shown(unknown[0])}: it "
-                          f"knows {', '.join((*CONFORM_TEXT, 'accept'))}")
+        raise ConfigError(_("{path}: [conform] has an unknown key {key}: it knows {known}"
+                            ).format(path=path, key=_shown(unknown[0]),
+                                     known=", ".join((*CONFORM_TEXT, "accept"))))
     for key in CONFORM_TEXT:
         value = table.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"{path}: [conform] {key} must be a non-empty string")
+            raise ConfigError(_("{path}: [conform] {key} must be a non-empty string").format(
+                path=path, key=key))
     if table.get("engine") not in (None, "duckdb", "spark"):
-        raise ConfigError(f"{path}: [conform] engine = {_shown(table['engine'])}: use "
-                          "duckdb or spark")
+        raise ConfigError(_("{path}: [conform] engine = {value}: use duckdb or spark").format(
+            path=path, value=_shown(table["engine"])))
     accept = table.get("accept", [])
     if not isinstance(accept, list):
-        raise ConfigError(f"{path}: [conform] accept must be an array")
+        raise ConfigError(_("{path}: [conform] accept must be an array").format(path=path))
     for entry in accept:
         _check_accept(entry, path)
     return table
@@ -293,15 +295,18 @@ def _read_conform(table: dict[str, Any], path: str) -> dict[str, Any]:
 def _check_accept(entry: object, path: str) -> None:
     fields = {"kind": entry} if isinstance(entry, str) else entry
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        raise ConfigError(f"{path}: [conform] accept entries are a deviation kind or a "
-                          "table of strings, e.g. {kind = \"skipped-step\", step = \"survey\"}")
+        raise ConfigError(_("{path}: [conform] accept entries are a deviation kind or a "
+                            "table of strings, e.g. {example}").format(
+            path=path, example='{kind = "skipped-step", step = "survey"}'))
     unknown = sorted(set(fields) - set(CONFORM_ACCEPT))
     if unknown:
-        raise ConfigError(f"{path}: [conform] accept: unknown field {_shown(unknown[0])} "
-                          f"(fields: {', '.join(CONFORM_ACCEPT)})")
+        raise ConfigError(_("{path}: [conform] accept: unknown field {field} (fields: "
+                            "{fields})").format(path=path, field=_shown(unknown[0]),
+                                                fields=", ".join(CONFORM_ACCEPT)))
     if fields.get("kind") not in DEVIATION_KINDS:
-        raise ConfigError(f"{path}: [conform] accept: kind {_shown(fields.get('kind'))} "
-                          f"is not one of {', '.join(DEVIATION_KINDS)}")
+        raise ConfigError(_("{path}: [conform] accept: kind {kind} is not one of {kinds}"
+                            ).format(path=path, kind=_shown(fields.get("kind")),
+                                     kinds=", ".join(DEVIATION_KINDS)))
 
 
 def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:
