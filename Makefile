@@ -58,6 +58,7 @@ test: $(DEVSTAMP) system-deps
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python scripts/typecheck.py
+	$(BIN)/python scripts/i18n.py --check
 
 ## bench: time validate, audit, render and the refusal of hostile files (docs/benchmarks.md)
 bench: $(DEVSTAMP) system-deps
@@ -79,7 +80,8 @@ schema: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_rule_docs.py
 
-## i18n: compile the interface catalogs (src/procmap/locale/<lang>/po/*.po -> procmap.mo)
+## i18n: extract the messages (src/procmap/locale/procmap.pot) and compile the catalogs
+## (src/procmap/locale/<lang>/po/*.po -> procmap.mo); --missing lists what lacks Chinese
 i18n: $(DEVSTAMP)
 	$(BIN)/python scripts/i18n.py
 

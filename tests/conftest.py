@@ -96,6 +96,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     return report
 
 
+@pytest.fixture(autouse=True)
+def _english_interface() -> Generator[None, None, None]:
+    """Every test starts (and leaves procmap) in English, whatever an earlier test set."""
+    from procmap.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
 
 RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 Golden = Callable[[str, str], None]

@@ -14,6 +14,7 @@ from typing import Any
 
 from procmap.errors import ProcmapError
 from procmap.findings import Severity
+from procmap.i18n import _
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -120,8 +121,8 @@ def _read_bytes(path: str) -> bytes:
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB: not a "
-                          "configuration file")
+        raise ConfigError(_("{path}: larger than {size} KiB: not a configuration file"
+                            ).format(path=path, size=MAX_CONFIG_BYTES // 1024))
     return raw
 
 
@@ -129,15 +130,18 @@ def _parse(raw: bytes, path: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                          f"{exc.start}): TOML files are UTF-8; re-save it as UTF-8") from exc
+        raise ConfigError(_("{path}: not UTF-8 (byte {byte} at offset {offset}): TOML files "
+                            "are UTF-8; re-save it as UTF-8").format(
+            path=path, byte=f"0x{raw[exc.start]:02x}", offset=exc.start)) from exc
     try:
         data: dict[str, Any] = tomllib.loads(text)
         return data
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(_("{path}: not valid TOML: {error}").format(path=path,
+                                                                      error=exc)) from exc
     except RecursionError as exc:
-        raise ConfigError(f"{path}: nested too deeply to be a configuration file") from exc
+        raise ConfigError(_("{path}: nested too deeply to be a configuration file").format(
+            path=path)) from exc
 
 
 def load_config(path: str | None = None, *, known_rules: list[str] | None = None) -> Config:
@@ -154,14 +158,14 @@ def load_config(path: str | None = None, *, known_rules: list[str] | None = None
         tool = data.get("tool", {})
         data = tool.get("procmap", {}) if isinstance(tool, dict) else {}
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: [tool.procmap] must be a table, not "
-                              f"{_type_name(data)}")
+            raise ConfigError(_("{path}: [tool.procmap] must be a table, not {type}").format(
+                path=path, type=_type_name(data)))
     config = Config(path=path)
     unknown = set(data) - set(_SECTIONS)
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}: "
-                          "procmap reads [rules], [thresholds], [money], [conform], "
-                          "lang and catalogs")
+        raise ConfigError(_("{path}: unknown section(s) {sections}: procmap reads [rules], "
+                            "[thresholds], [money], [conform], lang and catalogs").format(
+            path=path, sections=", ".join(sorted(unknown))))
     _read_extras(config, data, path)
     _read_levels(config, _table(data, "rules", path), path, known_rules)
     _read_thresholds(config, _table(data, "thresholds", path), path)
@@ -178,15 +182,16 @@ def _read_levels(config: Config, table: dict[str, Any], path: str,
     known = known_rules if known_rules is not None else list(rules)
     for rule, level in table.items():
         if rule not in known:
-            raise ConfigError(f"{path}: [rules] names an unknown rule {_shown(rule)}"
-                              f"{did_you_mean(rule, known)}")
+            raise ConfigError(_("{path}: [rules] names an unknown rule {rule}{hint}").format(
+                path=path, rule=_shown(rule), hint=did_you_mean(rule, known)))
         module = rules.get(rule)
         if module is not None and not module.rule.configurable:
-            raise ConfigError(f"{path}: [rules] {rule} cannot be configured: procmap "
-                              "cannot check a file that fails it, so it is always an error")
+            raise ConfigError(_("{path}: [rules] {rule} cannot be configured: procmap "
+                                "cannot check a file that fails it, so it is always an "
+                                "error").format(path=path, rule=rule))
         if not isinstance(level, str) or level not in LEVELS:
-            raise ConfigError(f"{path}: [rules] {rule} = {_shown(level)}: use one of "
-                              f"{', '.join(LEVELS)}")
+            raise ConfigError(_("{path}: [rules] {rule} = {value}: use one of {levels}").format(
+                path=path, rule=rule, value=_shown(level), levels=", ".join(LEVELS)))
         config.levels[rule] = level
 
 
@@ -200,16 +205,18 @@ def _read_thresholds(config: Config, table: dict[str, Any], path: str) -> None:
         option = declared.get(name)
         if option is None and name not in GLOBAL_THRESHOLDS:
             known = sorted([*declared, *GLOBAL_THRESHOLDS])
-            raise ConfigError(f"{path}: [thresholds] has an unknown threshold "
-                              f"{_shown(name)}{did_you_mean(name, known)}")
+            raise ConfigError(_("{path}: [thresholds] has an unknown threshold {name}{hint}"
+                                ).format(path=path, name=_shown(name),
+                                         hint=did_you_mean(name, known)))
         checked = option[0].check(value) if option is not None else \
             _check_share(value)
         if isinstance(checked, str):
-            raise ConfigError(f"{path}: [thresholds] {name} = {_shown(value)} {checked}")
+            raise ConfigError(_("{path}: [thresholds] {name} = {value} {problem}").format(
+                path=path, name=name, value=_shown(value), problem=checked))
         config.thresholds[name] = checked
     if config.threshold("utilization-warning") > config.threshold("utilization-error"):
-        raise ConfigError(f"{path}: [thresholds] utilization-warning must not be above "
-                          "utilization-error")
+        raise ConfigError(_("{path}: [thresholds] utilization-warning must not be above "
+                            "utilization-error").format(path=path))
 
 
 def _check_share(value: object) -> float | str:
@@ -225,30 +232,32 @@ def _shown(value: object) -> str:
 
 
 def _type_name(value: object) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "an array"}.get(type(value), type(value).__name__)
+    names = {bool: _("a boolean"), int: _("a number"), float: _("a number"),
+             str: _("a string"), list: _("an array")}
+    return names.get(type(value), type(value).__name__)
 
 
 def _read_extras(config: Config, data: dict[str, Any], path: str) -> None:
     money = _table(data, "money", path)
     if set(money) - {"currency"}:
-        raise ConfigError(f"{path}: [money] knows only `currency`")
+        raise ConfigError(_("{path}: [money] knows only `currency`").format(path=path))
     currency = money.get("currency")
     if currency is not None:
         if not isinstance(currency, str) or not 1 <= len(currency) <= 8 \
                 or not currency.isprintable():
-            raise ConfigError(f"{path}: [money] currency must be a short code such as "
-                              "\"CNY\" or \"EUR\"")
+            raise ConfigError(_("{path}: [money] currency must be a short code such as "
+                                "\"CNY\" or \"EUR\"").format(path=path))
         config.currency = currency
     lang = data.get("lang")
     if lang is not None:
         if lang not in LANGS:
-            raise ConfigError(f"{path}: lang = {_shown(lang)}: use one of {', '.join(LANGS)}")
+            raise ConfigError(_("{path}: lang = {value}: use one of {langs}").format(
+                path=path, value=_shown(lang), langs=", ".join(LANGS)))
         config.lang = lang
     catalogs = data.get("catalogs")
     if catalogs is not None:
         if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
-            raise ConfigError(f"{path}: catalogs must be a list of paths")
+            raise ConfigError(_("{path}: catalogs must be a list of paths").format(path=path))
         config.catalogs = catalogs
     config.conform = _read_conform(_table(data, "conform", path), path)
 
@@ -264,18 +273,20 @@ DEVIATION_KINDS = ("unknown-activity", "unmodelled-transition", "skipped-step",
 def _read_conform(table: dict[str, Any], path: str) -> dict[str, Any]:
     unknown = sorted(set(table) - {*CONFORM_TEXT, "accept"})
     if unknown:
-        raise ConfigError(f"{path}: [conform] has an unknown key {_shown(unknown[0])}: it "
-                          f"knows {', '.join((*CONFORM_TEXT, 'accept'))}")
+        raise ConfigError(_("{path}: [conform] has an unknown key {key}: it knows {known}"
+                            ).format(path=path, key=_shown(unknown[0]),
+                                     known=", ".join((*CONFORM_TEXT, "accept"))))
     for key in CONFORM_TEXT:
         value = table.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"{path}: [conform] {key} must be a non-empty string")
+            raise ConfigError(_("{path}: [conform] {key} must be a non-empty string").format(
+                path=path, key=key))
     if table.get("engine") not in (None, "duckdb", "spark"):
-        raise ConfigError(f"{path}: [conform] engine = {_shown(table['engine'])}: use "
-                          "duckdb or spark")
+        raise ConfigError(_("{path}: [conform] engine = {value}: use duckdb or spark").format(
+            path=path, value=_shown(table["engine"])))
     accept = table.get("accept", [])
     if not isinstance(accept, list):
-        raise ConfigError(f"{path}: [conform] accept must be an array")
+        raise ConfigError(_("{path}: [conform] accept must be an array").format(path=path))
     for entry in accept:
         _check_accept(entry, path)
     return table
@@ -284,19 +295,23 @@ def _read_conform(table: dict[str, Any], path: str) -> dict[str, Any]:
 def _check_accept(entry: object, path: str) -> None:
     fields = {"kind": entry} if isinstance(entry, str) else entry
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        raise ConfigError(f"{path}: [conform] accept entries are a deviation kind or a "
-                          "table of strings, e.g. {kind = \"skipped-step\", step = \"survey\"}")
+        raise ConfigError(_("{path}: [conform] accept entries are a deviation kind or a "
+                            "table of strings, e.g. {example}").format(
+            path=path, example='{kind = "skipped-step", step = "survey"}'))
     unknown = sorted(set(fields) - set(CONFORM_ACCEPT))
     if unknown:
-        raise ConfigError(f"{path}: [conform] accept: unknown field {_shown(unknown[0])} "
-                          f"(fields: {', '.join(CONFORM_ACCEPT)})")
+        raise ConfigError(_("{path}: [conform] accept: unknown field {field} (fields: "
+                            "{fields})").format(path=path, field=_shown(unknown[0]),
+                                                fields=", ".join(CONFORM_ACCEPT)))
     if fields.get("kind") not in DEVIATION_KINDS:
-        raise ConfigError(f"{path}: [conform] accept: kind {_shown(fields.get('kind'))} "
-                          f"is not one of {', '.join(DEVIATION_KINDS)}")
+        raise ConfigError(_("{path}: [conform] accept: kind {kind} is not one of {kinds}"
+                            ).format(path=path, kind=_shown(fields.get("kind")),
+                                     kinds=", ".join(DEVIATION_KINDS)))
 
 
 def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table, not {_type_name(table)}")
+        raise ConfigError(_("{path}: [{name}] must be a table, not {type}").format(
+            path=path, name=name, type=_type_name(table)))
     return table

@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 from procmap.errors import ProcmapError
+from procmap.i18n import _
 from procmap.text.escape import terminal
 
 __all__ = ["STDOUT", "WriteError", "is_stdout", "write_atomic", "write_output"]
@@ -48,13 +49,14 @@ def write_output(target: str | None, data: str | bytes) -> None:
     try:
         write_atomic(target, data)
     except OSError as exc:
-        raise WriteError(f"cannot write {terminal(target)}: {exc.strerror or exc}") from exc
+        raise WriteError(_("cannot write {path}: {reason}").format(
+            path=terminal(target), reason=exc.strerror or exc)) from exc
 
 
 def _write_stdout(data: str | bytes) -> None:
     stream = sys.stdout
     if stream is None:
-        raise WriteError("cannot write the result: standard output is closed")
+        raise WriteError(_("cannot write the result: standard output is closed"))
     try:
         if isinstance(data, bytes) and hasattr(stream, "buffer"):
             stream.flush()
@@ -65,7 +67,8 @@ def _write_stdout(data: str | bytes) -> None:
     except BrokenPipeError:
         raise  # the reader went away (`| head`): the entry point ends quietly
     except OSError as exc:
-        raise WriteError(f"cannot write to standard output: {exc.strerror or exc}") from exc
+        raise WriteError(_("cannot write to standard output: {reason}").format(
+            reason=exc.strerror or exc)) from exc
 
 
 def _is_special(path: str) -> bool:

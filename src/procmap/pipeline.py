@@ -86,9 +86,12 @@ def _rule_error(rule_id: str, exc: Exception, context: ValidateContext) -> Findi
     documents = context.workspace.documents
     where = documents[0].path if documents else "."
     what = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    return Finding(where, 1, 1, RULE.id, RULE.severity, (
-        f"rule '{rule_id}' failed on this input ({what}); the other rules ran; please "
-        "report it at https://github.com/procmap/procmap/issues"), extra={"failed_rule": rule_id})
+    from procmap.i18n import _
+
+    return Finding(where, 1, 1, RULE.id, RULE.severity, _(
+        "rule '{rule}' failed on this input ({error}); the other rules ran; please report "
+        "it at https://github.com/procmap/procmap/issues").format(rule=rule_id, error=what),
+        extra={"failed_rule": rule_id})
 
 
 def configure(findings: Iterable[Finding], workspace: Workspace, config: Config

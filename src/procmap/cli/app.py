@@ -10,13 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from procmap import __version__
-from procmap.cli.common import Verbosity
+from procmap.cli.common import LangOption, Verbosity
 from procmap.cli.validate import validate
+from procmap.i18n import _
 
 app = typer.Typer(
     name="procmap",
-    help="Business processes as code: validate, audit and draw process files.\n\n"
-         "Example: procmap init demo && procmap validate demo && procmap audit demo",
+    help=_("Business processes as code: validate, audit and draw process files.\n\n"
+           "Example: procmap init demo && procmap validate demo && procmap audit demo"),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -34,22 +35,32 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version,
                                           is_eager=True,
-                                          help="print the version and exit")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
+                                          help=_("print the version and exit"))] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(
         "print only results and findings: no summary, notes or warnings (text output "
         "becomes one line per finding)"))] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_(
         "also say which configuration was used, how many files were checked, ..."))
     ] = False,
     debug: Annotated[bool, typer.Option("--debug",
-                                        help="show tracebacks of internal errors")] = False,
+                                        help=_("show tracebacks of internal errors"))
+                     ] = False,
+    lang: LangOption = None,
 ) -> None:
+    Verbosity.lang = getattr(lang, "value", lang)
     if debug:
         os.environ["PROCMAP_DEBUG"] = "1"
     Verbosity.level = -1 if quiet else (1 if verbose else 0)
 
 
-app.command("validate")(validate)
+def _help(function: Callable[..., Any]) -> str:
+    """A command's help: its docstring, in the interface language."""
+    import inspect
+
+    return _(inspect.cleandoc(function.__doc__ or ""))
+
+
+app.command("validate", help=_help(validate))(validate)
 
 
 def _register_optional() -> None:
@@ -57,16 +68,17 @@ def _register_optional() -> None:
     from procmap.cli import commands
 
     for name, function in commands.COMMANDS:
-        app.command(name)(function)
+        app.command(name, help=_help(function))(function)
 
 
 _register_optional()
 
 
-def _error(message: str, code: int = 2, kind: str = "error") -> int:
+def _error(message: str, code: int = 2, kind: str | None = None) -> int:
     """One line on stderr; returns the exit code."""
     from procmap.text.escape import terminal
 
+    kind = kind or _("error")
     if sys.stderr is not None:
         sys.stderr.write(f"procmap: {kind}: {terminal(' '.join(message.split()))}\n")
     return code
@@ -78,7 +90,8 @@ def _show_warning(message: Any, category: type[Warning], filename: str, lineno: 
     from procmap.text.escape import terminal
 
     if Verbosity.level >= 0 and sys.stderr is not None:
-        sys.stderr.write(f"procmap: warning: {terminal(' '.join(str(message).split()))}\n")
+        sys.stderr.write("procmap: " + _("warning") + ": "
+                         + terminal(" ".join(str(message).split())) + "\n")
 
 
 def _prepare_streams() -> None:
@@ -91,8 +104,8 @@ def _prepare_streams() -> None:
     try:
         os.getcwd()
     except OSError:
-        sys.exit(_error("the current directory no longer exists (was it deleted?): cd "
-                        "to an existing directory and run procmap again"))
+        sys.exit(_error(_("the current directory no longer exists (was it deleted?): cd "
+                          "to an existing directory and run procmap again")))
 
 
 # How each kind of failure ends the command; the first matching type wins.
@@ -107,7 +120,8 @@ def _usage(exc: Any) -> int:
         exc.show()
         return int(exc.exit_code)
     context = getattr(exc, "ctx", None)
-    where = f" (see `{context.command_path} --help`)" if context is not None else ""
+    where = (_(" (see `{command} --help`)").format(command=context.command_path)
+             if context is not None else "")
     return _error(exc.format_message().replace("Value error, ", "") + where,
                   exc.exit_code)
 
@@ -120,7 +134,7 @@ def _could_not(exc: Any) -> int:
 
 
 def _interrupted(exc: BaseException) -> int:
-    sys.stderr.write("procmap: interrupted\n")
+    sys.stderr.write("procmap: " + _("interrupted") + "\n")
     return 130
 
 
@@ -134,8 +148,9 @@ def _broken_pipe(exc: BaseException) -> int:
 def _internal(exc: BaseException) -> int:
     if os.environ.get("PROCMAP_DEBUG") or "--debug" in sys.argv:
         raise exc
-    return _error(f"{type(exc).__name__}: {exc} (run again with --debug for the traceback, "
-                  "and please report it)", kind="internal error")
+    return _error(_("{kind}: {error} (run again with --debug for the traceback, and "
+                    "please report it)").format(kind=type(exc).__name__, error=exc),
+                  kind=_("internal error"))
 
 
 def _handlers() -> list[tuple[type[BaseException], Callable[[Any], int]]]:

@@ -19,9 +19,9 @@ from procmap.cli.common import (
     resolve,
     show,
     threshold,
-    use_language,
     validated,
 )
+from procmap.i18n import _
 
 AuditFormat = format_choices("audit")
 
@@ -30,18 +30,18 @@ def audit(
     paths: PathsArgument = None,
     fmt: Annotated[AuditFormat, typer.Option(  # type: ignore[valid-type]
         "--format", "-f", case_sensitive=False,
-        help="auto: github inside GitHub Actions, text elsewhere")] = "auto",
+        help=_("auto: github inside GitHub Actions, text elsewhere"))] = "auto",
     output: OutputOption = None,
     fail_on: FailOnOption = "error",
     config: ConfigOption = None,
     process: ProcessOption = None,
     diagrams: Annotated[bool, typer.Option(
-        "--diagrams/--no-diagrams", help="html: embed swimlane diagrams (needs Graphviz)")
+        "--diagrams/--no-diagrams", help=_("html: embed swimlane diagrams (needs Graphviz)"))
     ] = True,
+    lang: LangOption = None,
     observed: Annotated[str | None, typer.Option(
         "--observed", metavar="LOG", show_default=False,
-        help="html: add what an event log shows (procmap conform)")] = None,
-    lang: LangOption = None,
+        help=_("html: add what an event log shows (procmap conform)"))] = None,
 ) -> None:
     """Validate, then analyse every process: lead times, effort, utilization, handoffs,
     and findings (bottlenecks, redundant approvals, SLA risk), costliest first.
@@ -59,8 +59,7 @@ def audit(
     # cyclic collector would only rescan it, costing up to a third of a 10,000-step audit.
     gc.disable()
     chosen = resolve("audit", fmt)
-    validation, settings = validated(paths, config)
-    use_language(lang, settings.lang)  # before the rules write their messages
+    validation, settings = validated(paths, config, lang)
     only = check_processes(validation, process)
     result = run_audit(validation, settings, only=only)
     show(chosen, output, result, diagrams=diagrams,

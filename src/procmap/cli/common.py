@@ -17,6 +17,7 @@ import typer
 from procmap import formats
 from procmap.errors import EXIT_ERROR, ProcmapError
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.text.escape import terminal
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -42,29 +43,31 @@ FailOn = choices("FailOn", FAIL_ON)
 # Arguments and options the commands share, declared once.
 PathsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", show_default=False,
-    help="Files, directories (scanned recursively) or - for stdin [default: .]")]
+    help=_("Files, directories (scanned recursively) or - for stdin [default: .]"))]
 ConfigOption = Annotated[str | None, typer.Option(
     "--config", metavar="FILE",
-    help="procmap.toml to use (default: searched upwards from here)")]
+    help=_("procmap.toml to use (default: searched upwards from here)"))]
 FailOnOption = Annotated[FailOn, typer.Option(  # type: ignore[valid-type]
     "--fail-on", case_sensitive=False,
-    help="exit 1 on findings of this severity or worse")]
+    help=_("exit 1 on findings of this severity or worse"))]
 ProcessOption = Annotated[list[str] | None, typer.Option(
-    "--process", "-p", metavar="ID", help="only this process id (repeatable)")]
+    "--process", "-p", metavar="ID", help=_("only this process id (repeatable)"))]
 Lang = choices("Lang", ("zh", "en"))
 LangOption = Annotated[Lang | None, typer.Option(  # type: ignore[valid-type]
     "--lang", case_sensitive=False, show_default=False,
-    help="interface language of the output: zh or en (default: procmap.toml lang, "
-         "else the locale)")]
+    help=_("interface language of the output: zh or en (default: procmap.toml lang, "
+           "else the locale)"))]
 OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
-    help="write to FILE (atomically; - is stdout) instead of stdout")]
+    help=_("write to FILE (atomically; - is stdout) instead of stdout"))]
 
 
 class Verbosity:
     """-q/--quiet and -v/--verbose, set once by the root command."""
 
     level = 0  # -1 quiet, 0 normal, 1 verbose
+    #: `procmap --lang zh COMMAND`: the language when the command has no --lang itself
+    lang: str | None = None
 
 
 def note(message: str) -> None:
@@ -81,7 +84,7 @@ def detail(message: str) -> None:
 
 def warn(message: str) -> None:
     if Verbosity.level >= 0:
-        sys.stderr.write(f"procmap: warning: {terminal(message)}\n")
+        sys.stderr.write("procmap: " + _("warning") + f": {terminal(message)}\n")
 
 
 def fail(message: str) -> NoReturn:
@@ -150,7 +153,7 @@ def load_config(path: str | None) -> Any:
     from procmap.rules import rule_ids
 
     _check_config_file(path)
-    detail(f"configuration: {path}")
+    detail(_("configuration: {path}").format(path=path))
     return load(path, known_rules=rule_ids())
 
 
@@ -165,13 +168,15 @@ def _check_config_file(path: str) -> None:
     try:
         info = os.stat(path)
     except OSError as exc:
-        fail(f"cannot read the configuration {path}: {exc.strerror or exc}")
+        fail(_("cannot read the configuration {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc))
     if not stat.S_ISREG(info.st_mode):
-        fail(f"the configuration {path} is not a regular file: give a procmap.toml "
-             "or a pyproject.toml")
+        fail(_("the configuration {path} is not a regular file: give a procmap.toml "
+               "or a pyproject.toml").format(path=path))
     if info.st_size > MAX_CONFIG_BYTES:
-        fail(f"the configuration {path} is {info.st_size:,} bytes, larger than any "
-             f"configuration (limit {MAX_CONFIG_BYTES:,}): is it the right file?")
+        fail(_("the configuration {path} is {size} bytes, larger than any "
+               "configuration (limit {limit}): is it the right file?").format(
+            path=path, size=f"{info.st_size:,}", limit=f"{MAX_CONFIG_BYTES:,}"))
 
 
 def _stdin_open() -> bool:
@@ -185,21 +190,37 @@ def _stdin_open() -> bool:
         return False
 
 
-def validated(paths: Sequence[str] | None, config_path: str | None) -> tuple[Any, Any]:
+def validated(paths: Sequence[str] | None, config_path: str | None,
+              lang: Any = None) -> tuple[Any, Any]:
     """(validation, config) for PATH arguments: what every checking command starts with.
-    A bad configuration or an unreadable path ends the command with exit code 2."""
+    The interface language is set (`--lang`, procmap.toml, the locale) before any
+    message is made. A bad configuration or an unreadable path ends the command with
+    exit code 2."""
+    from procmap.i18n import ngettext
     from procmap.pipeline import validate_paths
 
+    use_language(lang, None)  # until procmap.toml is read: its errors need a language
     if "-" in (paths or ()) and not _stdin_open():
-        fail("standard input is closed: nothing to read for `-` (pipe a file in, or "
-             "name the files)")
+        fail(_("standard input is closed: nothing to read for `-` (pipe a file in, or "
+               "name the files)"))
     settings = load_config(config_path)
+    use_language(lang, settings.lang)
     validation = validate_paths(list(paths or ["."]), settings)
     if validation.files == 0:
-        warn("no procmap files found (a procmap file is YAML whose top level has "
-             "`procmap: 1`)")
-    detail(f"{validation.files} file{'s' * (validation.files != 1)} checked")
+        warn(_("no procmap files found (a procmap file is YAML whose top level has "
+               "`procmap: 1`)"))
+    detail(ngettext("{count} file checked", "{count} files checked",
+                    validation.files).format(count=validation.files))
     return validation, settings
+
+
+def configured(lang: Any, config_path: str | None) -> Any:
+    """The configuration, with the interface language set from it: for commands that
+    read no process files (doctor, init, import, diff)."""
+    use_language(lang, None)
+    settings = load_config(config_path)
+    use_language(lang, settings.lang)
+    return settings
 
 
 def check_processes(validation: Any, wanted: Sequence[str] | None) -> set[str] | None:
@@ -209,8 +230,10 @@ def check_processes(validation: Any, wanted: Sequence[str] | None) -> set[str] |
     known = {e.process.id for e in validation.workspace.processes}
     missing = [p for p in wanted if p not in known]
     if missing:
-        fail(f"no process '{missing[0]}' in the files given"
-             + (f" (processes: {', '.join(sorted(known))})" if known else ""))
+        if known:
+            fail(_("no process '{process}' in the files given (processes: {known})").format(
+                process=missing[0], known=", ".join(sorted(known))))
+        fail(_("no process '{process}' in the files given").format(process=missing[0]))
     return set(wanted)
 
 
@@ -230,5 +253,5 @@ def use_language(option: Any, configured: str | None) -> str:
     """Set the interface language from `--lang`, procmap.toml's `lang`, else the locale."""
     from procmap import i18n
 
-    value = getattr(option, "value", option)
+    value = getattr(option, "value", option) or Verbosity.lang
     return i18n.set_language(i18n.resolve(value, configured))

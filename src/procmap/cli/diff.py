@@ -11,15 +11,17 @@ import typer
 from procmap.cli.common import (
     ConfigOption,
     FailOnOption,
+    LangOption,
     OutputOption,
+    configured,
     exit_code,
     format_choices,
-    load_config,
     resolve,
     show,
     threshold,
     warn,
 )
+from procmap.i18n import _
 
 DiffFormat = format_choices("diff")
 
@@ -27,16 +29,17 @@ DiffFormat = format_choices("diff")
 def diff(
     revisions: Annotated[list[str], typer.Argument(
         metavar="OLD [NEW] [-- PATH...]",
-        help="two files or directories; or a git revision (compared with the working "
-             "tree), A..B, A...B or A B, optionally followed by paths to limit to")],
+        help=_("two files or directories; or a git revision (compared with the working "
+               "tree), A..B, A...B or A B, optionally followed by paths to limit to"))],
     fmt: Annotated[DiffFormat, typer.Option(  # type: ignore[valid-type]
-        "--format", "-f", case_sensitive=False, help="auto: text")] = "auto",
+        "--format", "-f", case_sensitive=False, help=_("auto: text"))] = "auto",
     fail_on: FailOnOption = "error",
     config: ConfigOption = None,
     output: OutputOption = None,
+    lang: LangOption = None,
     simulate: Annotated[bool, typer.Option(
-        "--simulate", help="also simulate the changed processes on both sides: p90 lead "
-        "time and SLA attainment (docs/simulate.md)")] = False,
+        "--simulate", help=_("also simulate the changed processes on both sides: p90 lead "
+                    "time and SLA attainment (docs/simulate.md)"))] = False,
 ) -> None:
     """Compare two versions of process files: structure, metrics, findings.
 
@@ -49,11 +52,11 @@ def diff(
     from procmap.diff import diff_arguments
 
     chosen = resolve("diff", "text" if getattr(fmt, "value", fmt) == "auto" else fmt)
-    report = diff_arguments(revisions, _split(revisions), load_config(config),
+    report = diff_arguments(revisions, _split(revisions), configured(lang, config),
                             simulate=simulate)
     if report.old.files == 0 and report.new.files == 0:
-        warn("no procmap files on either side (a procmap file is YAML whose top level "
-             "has `procmap: 1`)")
+        warn(_("no procmap files on either side (a procmap file is YAML whose top level "
+               "has `procmap: 1`)"))
     show(chosen, output, report)
     raise typer.Exit(exit_code(report.findings.failing, threshold(fail_on)))
 

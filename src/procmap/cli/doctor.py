@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from procmap.cli.common import format_choices, resolve, show
+from procmap.cli.common import (
+    ConfigOption,
+    LangOption,
+    configured,
+    format_choices,
+    resolve,
+    show,
+)
 
 DoctorFormat = format_choices("doctor", auto=False)
 
@@ -14,6 +21,8 @@ DoctorFormat = format_choices("doctor", auto=False)
 def doctor(
     fmt: Annotated[DoctorFormat, typer.Option(  # type: ignore[valid-type]
         "--format", "-f", case_sensitive=False)] = "text",
+    config: ConfigOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Check what rendering needs: Graphviz `dot` and a font with Chinese glyphs.
 
@@ -24,6 +33,7 @@ def doctor(
     """
     from procmap.doctor import checks
 
+    configured(lang, config)
     results = checks()
     show(resolve("doctor", fmt), None, results)
     raise typer.Exit(0 if all(r.ok for r in results) else 1)

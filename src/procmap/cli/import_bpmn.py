@@ -7,25 +7,19 @@ from typing import Annotated, Any
 
 import typer
 
-from procmap.cli.common import (
-    LangOption,
-    emit,
-    exit_code,
-    load_config,
-    note,
-    use_language,
-)
+from procmap.cli.common import LangOption, configured, emit, exit_code, note
+from procmap.i18n import _, ngettext
 
 
 def import_bpmn(
-    file: Annotated[str, typer.Argument(help="the BPMN 2.0 file to import (.bpmn)")],
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=(
+    file: Annotated[str, typer.Argument(help=_("the BPMN 2.0 file to import (.bpmn)"))],
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=_(
         "OUT.yaml (one process), or a directory: each process becomes DIR/<id>.yaml "
         "[default: stdout, one process only]"))] = None,
-    force: Annotated[bool, typer.Option("--force", help="replace existing files")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help=(
+    force: Annotated[bool, typer.Option("--force", help=_("replace existing files"))] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=_(
         "exit 1 when anything did not map exactly (import warnings)"))] = False,
-    config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=(
+    config: Annotated[str | None, typer.Option("--config", metavar="FILE", help=_(
         "procmap.toml to use (rule levels apply to import-* findings too)"))] = None,
     lang: LangOption = None,
 ) -> None:
@@ -44,8 +38,7 @@ def import_bpmn(
     from procmap.findings import Severity
     from procmap.report.text import format_line
 
-    settings = load_config(config)
-    use_language(lang, getattr(settings, "lang", None))
+    settings = configured(lang, config)
     result = import_file(file)
     targets = plan(result, output, force)
     for path, text in targets:
@@ -71,14 +64,13 @@ def _configured(result: Any, targets: Any, settings: Any) -> list[Any]:
 
 
 def _summary(processes: int, roles: int, written: list[str], findings: int) -> str:
-    from procmap.i18n import _, ngettext
-
-    parts = {"processes": ngettext("{n} process", "{n} processes", processes).format(
-                 n=processes),
-             "roles": ngettext("{n} role", "{n} roles", roles).format(n=roles),
-             "findings": ngettext("{n} finding", "{n} findings", findings).format(
-                 n=findings)}
+    counts = {
+        "processes": ngettext("{count} process", "{count} processes",
+                              processes).format(count=processes),
+        "roles": ngettext("{count} role", "{count} roles", roles).format(count=roles),
+        "findings": ngettext("{count} finding", "{count} findings",
+                             findings).format(count=findings)}
     if written:
         return _("imported {processes} and {roles} into {files}; {findings}").format(
-            files=", ".join(written), **parts)
-    return _("imported {processes} and {roles}; {findings}").format(**parts)
+            files=", ".join(written), **counts)
+    return _("imported {processes} and {roles}; {findings}").format(**counts)

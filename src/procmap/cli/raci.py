@@ -9,6 +9,7 @@ import typer
 from procmap.cli.common import (
     ConfigOption,
     FailOnOption,
+    LangOption,
     OutputOption,
     PathsArgument,
     ProcessOption,
@@ -20,6 +21,7 @@ from procmap.cli.common import (
     threshold,
     validated,
 )
+from procmap.i18n import _
 
 RaciFormat = format_choices("raci", auto=False)
 
@@ -27,12 +29,13 @@ RaciFormat = format_choices("raci", auto=False)
 def raci(
     paths: PathsArgument = None,
     fmt: Annotated[RaciFormat, typer.Option(  # type: ignore[valid-type]
-        "--format", "-f", case_sensitive=False, help="csv: findings go to stderr")
+        "--format", "-f", case_sensitive=False, help=_("csv: findings go to stderr"))
     ] = "text",
     output: OutputOption = None,
     fail_on: FailOnOption = "error",
     config: ConfigOption = None,
     process: ProcessOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Print who is Responsible, Accountable, Consulted and Informed for every step, and
     the steps nobody is accountable for (missing-accountable).
@@ -43,10 +46,13 @@ def raci(
     from procmap.analysis.raci import build_matrices
 
     chosen = resolve("raci", fmt)
-    validation, settings = validated(paths, config)
+    validation, settings = validated(paths, config, lang)
     only = check_processes(validation, process)
     result = run_audit(validation, settings, only=only, phase="raci")
     entries = [e for e in validation.workspace.processes if only is None or e.process.id in only]
     matrices = build_matrices(validation.workspace, entries)
-    show(chosen, output, matrices, result.findings, result.files, findings=result.findings)
+    names = {role_id: entry.role.name
+             for role_id, entry in validation.workspace.roles.items() if entry.role.name}
+    show(chosen, output, matrices, result.findings, result.files, findings=result.findings,
+         names=names)
     raise typer.Exit(exit_code(result.findings, threshold(fail_on)))

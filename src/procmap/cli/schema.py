@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from procmap.cli.common import emit
+from procmap.i18n import _
 
 
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o",
-                                               help="write to a file instead")] = None,
+                                               help=_("write to a file instead"))] = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of format 1, for editors and other validators.
 

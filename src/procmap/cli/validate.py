@@ -8,6 +8,7 @@ import typer
 
 from procmap.cli.common import (
     ConfigOption,
+    LangOption,
     OutputOption,
     PathsArgument,
     exit_code,
@@ -16,6 +17,7 @@ from procmap.cli.common import (
     show,
     validated,
 )
+from procmap.i18n import _
 
 FindingsFormat = format_choices("findings")
 
@@ -24,11 +26,12 @@ def validate(
     paths: PathsArgument = None,
     fmt: Annotated[FindingsFormat, typer.Option(  # type: ignore[valid-type]
         "--format", "-f", case_sensitive=False,
-        help="auto: github inside GitHub Actions, text elsewhere; parsable: one line "
-             "per finding, the same everywhere (for editors)")] = "auto",
-    strict: Annotated[bool, typer.Option("--strict", help="warnings fail too")] = False,
+        help=_("auto: github inside GitHub Actions, text elsewhere; parsable: one line "
+               "per finding, the same everywhere (for editors)"))] = "auto",
+    strict: Annotated[bool, typer.Option("--strict", help=_("warnings fail too"))] = False,
     config: ConfigOption = None,
     output: OutputOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Check procmap files: YAML, format 1 and the process structure.
 
@@ -39,7 +42,7 @@ def validate(
     """
     from procmap.findings import Severity
 
-    result, _settings = validated(paths, config)
+    result, _settings = validated(paths, config, lang)
     show(resolve("findings", fmt), output, result.findings, result.files)
     raise typer.Exit(exit_code(result.findings,
                                Severity.WARNING if strict else Severity.ERROR))

@@ -37,17 +37,18 @@ from procmap.diff.model import (
     StepSummary,
 )
 from procmap.findings import Finding, Severity
+from procmap.i18n import N_, _
 from procmap.model import Process, Role, Step
 
 #: the audit metrics a diff reports, in order: (JSON key, label, unit, lower is better)
 METRICS: tuple[tuple[str, str, str, bool | None], ...] = (
-    ("expected_lead_time_hours", "expected lead time", "hours", True),
-    ("worst_lead_time_hours", "worst lead time", "hours", True),
-    ("effort_hours", "effort per case", "hours", True),
-    ("flow_efficiency", "flow efficiency", "ratio", False),
-    ("handoffs", "handoffs per case", "count", True),
-    ("approvals", "approvals per case", "count", True),
-    ("steps", "steps", "count", None),
+    ("expected_lead_time_hours", N_("expected lead time"), "hours", True),
+    ("worst_lead_time_hours", N_("worst lead time"), "hours", True),
+    ("effort_hours", N_("effort per case"), "hours", True),
+    ("flow_efficiency", N_("flow efficiency"), "ratio", False),
+    ("handoffs", N_("handoffs per case"), "count", True),
+    ("approvals", N_("approvals per case"), "count", True),
+    ("steps", N_("steps"), "count", None),
 )
 #: per-role utilization, under `utilization` in the audit JSON
 UTILIZATION = "utilization"
@@ -266,7 +267,7 @@ def _why_not(side: tuple[Process, str] | None, metrics: dict[str, Any] | None
              ) -> str | None:
     if side is None or metrics is not None:
         return None
-    return "not analysed (see its findings)"
+    return _("not analysed (see its findings)")
 
 
 def _changes(old: Any, new: Any, names: Sequence[str], value: Any) -> tuple[Change, ...]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from procmap.errors import ProcmapError
+from procmap.i18n import _
 from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes, no_gc
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -39,7 +40,7 @@ def discover(arguments: Sequence[str]) -> list[Input]:
             inputs.append(Input(STDIN_NAME, explicit=True))
             continue
         if not os.path.exists(argument):
-            raise InputError(f"{argument}: no such file or directory")
+            raise InputError(_("{path}: no such file or directory").format(path=argument))
         if os.path.isdir(argument):
             for found in _scan(argument):
                 key = os.path.realpath(found)
@@ -83,7 +84,7 @@ def _scannable(path: str, inside: str) -> bool:
 
 
 def _raise(error: OSError) -> None:
-    raise InputError(f"{error.filename}: {error.strerror}")
+    raise InputError(_("{path}: {reason}").format(path=error.filename, reason=error.strerror))
 
 
 def _display(path: str) -> str:
@@ -132,9 +133,10 @@ def _read_file(path: str, explicit: bool = True) -> bytes | None:
             # read one byte past the limit so load_bytes can say the file is too large
             return handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory") from exc
+        raise InputError(_("{path}: is a directory").format(path=path)) from exc
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from exc
+        raise InputError(_("{path}: {reason}").format(path=path,
+                                                      reason=exc.strerror or exc)) from exc
 
 
 # Below this many files a worker pool costs more to start than it saves.

@@ -42,6 +42,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from procmap.findings import Finding
+from procmap.i18n import _
 from procmap.rules.declared import declared_severity
 
 try:  # the libyaml C parser; PyPI wheels bundle it
@@ -149,8 +150,8 @@ def load_bytes(raw: bytes, path: str) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         # (callers may read only MAX_FILE_BYTES + 1 bytes: the real size is not known)
         return _failed(path, "yaml-limit", 1, 1, (
-            f"file is larger than procmap's limit of {MAX_FILE_BYTES // 1048576} MiB: "
-            "split the process into subprocesses"))
+            _("file is larger than procmap's limit of {size} MiB: split the process into "
+              "subprocesses").format(size=MAX_FILE_BYTES // 1048576)))
     text = _decode(raw, path)
     if isinstance(text, Finding):
         return Document(path, None, None, [text])
@@ -180,7 +181,8 @@ def load_text(text: str, path: str) -> Document:
     except (MemoryError, ValueError) as exc:
         document.findings.append(Finding(path, 1, 1, "yaml-syntax",
                                          declared_severity("yaml-syntax"),
-                                         f"file cannot be parsed: {exc}"))
+                                         _("file cannot be parsed: {error}").format(
+                                             error=exc)))
         document.text = None
         return document
     document.has_extensions = converter.has_extensions
@@ -212,23 +214,26 @@ def _decode(raw: bytes, path: str) -> str | Finding:
                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if raw.startswith(bom) and not raw.startswith(codecs.BOM_UTF8):
             return Finding(path, 1, 1, "encoding", declared_severity("encoding"),
-                           f"file is {name}-encoded: procmap reads UTF-8; re-save it as "
-                           "UTF-8 (e.g. `iconv -f " + name + " -t UTF-8`)")
+                           _("file is {encoding}-encoded: procmap reads UTF-8; re-save it "
+                             "as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)").format(
+                               encoding=name))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        hint = ("it looks like a binary file" if b"\x00" in raw[:8192]
-                else "re-save it as UTF-8 (GBK/GB18030 files: `iconv -f GB18030 -t UTF-8`)")
+        hint = (_("it looks like a binary file") if b"\x00" in raw[:8192]
+                else _("re-save it as UTF-8 (GBK/GB18030 files: `iconv -f GB18030 -t "
+                       "UTF-8`)"))
         return Finding(path, line, column, "encoding", declared_severity("encoding"),
-                       f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): {hint}")
+                       _("file is not valid UTF-8 (byte {byte}): {hint}").format(
+                           byte=f"0x{raw[exc.start]:02x}", hint=hint))
 
 
 def _depth_message() -> str:
-    return (f"nesting is deeper than {MAX_DEPTH} levels: procmap files are a few levels "
-            "deep; flatten the structure")
+    return _("nesting is deeper than {depth} levels: procmap files are a few levels deep; "
+             "flatten the structure").format(depth=MAX_DEPTH)
 
 
 # parser contexts whose start mark is the better place to point at when the problem is
@@ -262,12 +267,14 @@ def _syntax_mark(exc: yaml.MarkedYAMLError) -> Any:
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if isinstance(exc, yaml.composer.ComposerError) and "single document" in str(exc):
-        return "file holds several YAML documents (`---`): put each process in its own file"
+        return _("file holds several YAML documents (`---`): put each process in its own "
+                 "file")
     if ("\t" in problem or "tab character" in problem
             or ("cannot start any token" in problem and _tab_at(text, mark))):
-        return "a tab character indents this line: YAML indents with spaces only"
+        return _("a tab character indents this line: YAML indents with spaces only")
     context = f" {exc.context}" if exc.context and exc.problem else ""
-    return f"invalid YAML{context}: {problem}; check the indentation and quoting here"
+    return _("invalid YAML{context}: {problem}; check the indentation and quoting here"
+             ).format(context=context, problem=problem)
 
 
 def _tab_at(text: str, mark: Any) -> bool:
@@ -287,12 +294,12 @@ def _reader_finding(exc: yaml.YAMLError, path: str, text: str) -> Finding:
     line = before.count("\n") + 1
     column = position - (before.rfind("\n") + 1) + 1
     if isinstance(character, int):
-        what = f"control character U+{character:04X}"
+        what = _("control character {code}").format(code=f"U+{character:04X}")
         if character == 0:
-            what += " (NUL: is this a binary file?)"
-        message = f"{what} is not allowed in YAML text: remove it"
+            what += _(" (NUL: is this a binary file?)")
+        message = _("{what} is not allowed in YAML text: remove it").format(what=what)
     else:
-        message = f"file cannot be read as YAML: {exc}"
+        message = _("file cannot be read as YAML: {error}").format(error=exc)
     return Finding(path, line, column, "encoding", declared_severity("encoding"), message)
 
 
@@ -394,7 +401,7 @@ class _EventConverter:
         self._check_tag(event)
         if self._expects_key():
             raise self._refuse(event.start_mark, "schema",
-                               "a key must be plain text, not a list or mapping")
+                               _("a key must be plain text, not a list or mapping"))
         if event.anchor is not None:
             self._new_anchor(event)
             self.anchors[event.anchor] = _IN_PROGRESS
@@ -416,29 +423,30 @@ class _EventConverter:
         stored = self.anchors.get(event.anchor)
         if stored is None:
             raise self._refuse(event.start_mark, "yaml-syntax",
-                               f"the alias *{event.anchor} names no anchor defined "
-                               f"before it: define `&{event.anchor}` first")
+                               _("the alias *{anchor} names no anchor defined before it: "
+                                 "define `&{anchor}` first").format(anchor=event.anchor))
         if stored is _IN_PROGRESS:
             raise self._refuse(event.start_mark, "yaml-alias",
-                               "this alias refers to a node that contains it: "
-                               "a recursive structure cannot be a process")
+                               _("this alias refers to a node that contains it: "
+                               "a recursive structure cannot be a process"))
         value, size = stored
         self.expanded += size
         if self.expanded > MAX_ALIAS_EXPANSION:
             raise self._refuse(event.start_mark, "yaml-alias", (
-                f"aliases expand this file beyond {MAX_ALIAS_EXPANSION:,} nodes (an "
-                "alias bomb?): write the values out or use fewer nested aliases"))
+                _("aliases expand this file beyond {count} nodes (an alias bomb?): write "
+                  "the values out or use fewer nested aliases").format(
+                    count=f"{MAX_ALIAS_EXPANSION:,}")))
         if self._expects_key():
             raise self._refuse(event.start_mark, "schema",
-                               "a key must be plain text, not an alias")
+                               _("a key must be plain text, not an alias"))
         self._attach(value, size)
 
     def _on_document(self, event: Any) -> None:
         self.documents += 1
         if self.documents > 1:
             raise self._refuse(event.start_mark, "yaml-syntax", (
-                "file holds several YAML documents (`---`): put each process in "
-                "its own file"))
+                _("file holds several YAML documents (`---`): put each process in "
+                "its own file")))
 
     def _attach(self, value: Any, size: int) -> None:
         """A complete value: append it to its list, or store it under its key."""
@@ -463,7 +471,7 @@ class _EventConverter:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(item, dict) for item in sources):
             raise self._refuse(frame.mark, "schema",
-                               "a merge key `<<` takes a mapping or a list of mappings")
+                               _("a merge key `<<` takes a mapping or a list of mappings"))
         frame.merged.extend(sources)
 
     def _new_anchor(self, event: Any) -> None:
@@ -471,8 +479,8 @@ class _EventConverter:
         # `Document.locate` uses) refuses it, and a reused name is a trap for readers
         if event.anchor in self.anchors:
             raise self._refuse(event.start_mark, "yaml-alias", (
-                f"the anchor &{event.anchor} is defined twice: give each anchor its own "
-                "name"))
+                _("the anchor &{anchor} is defined twice: give each anchor its own "
+                  "name").format(anchor=event.anchor)))
 
     def _key(self, frame: _Frame, event: Any, value: Any) -> None:
         name = event.value  # keys are text as written: `1:` is the key "1"
@@ -484,15 +492,16 @@ class _EventConverter:
             self.findings.append(Finding(
                 self.path, mark.line + 1, mark.column + 1, "duplicate-key",
                 declared_severity("duplicate-key"),
-                f"key '{name}' is repeated (first on line {frame.key_lines[name]}); YAML "
-                "would silently keep only one: remove or rename one of them"))
+                _("key '{key}' is repeated (first on line {line}); YAML would silently keep "
+                  "only one: remove or rename one of them").format(
+                    key=name, line=frame.key_lines[name])))
             frame.duplicate = True
         elif not name.isprintable() and _CONTROL.search(name):
             # a quoted "\0x-" would otherwise forge the model's internal extensions key
             self.findings.append(Finding(
                 self.path, mark.line + 1, mark.column + 1, "schema",
                 declared_severity("schema"),
-                "a key cannot contain control characters (\\0, \\n, ...): rename it"))
+                _("a key cannot contain control characters (\\0, \\n, ...): rename it")))
             frame.duplicate = True  # drop the pair
         else:
             frame.key_lines[name] = mark.line + 1
@@ -506,8 +515,9 @@ class _EventConverter:
         text: str = event.value
         if len(text) > MAX_SCALAR_CHARS:
             raise self._refuse(event.start_mark, "yaml-limit", (
-                f"this value is {len(text):,} characters long, over the limit of "
-                f"{MAX_SCALAR_CHARS:,}: keep long texts in a linked document"))
+                _("this value is {length} characters long, over the limit of {limit}: keep "
+                  "long texts in a linked document").format(
+                    length=f"{len(text):,}", limit=f"{MAX_SCALAR_CHARS:,}")))
         if event.style or event.tag is not None:
             return _written(text, event.tag)
         if not text or text in _NULLS:
@@ -532,6 +542,6 @@ def _written(text: str, tag: str | None) -> Any:
 
 
 def _tag_message(tag: str) -> str:
-    return (f"the tag '{_shown_tag(tag)}' is not allowed: procmap files use plain YAML "
-            "values only "
-            "(nothing is ever constructed or executed); remove the tag")
+    return _("the tag '{tag}' is not allowed: procmap files use plain YAML values only "
+             "(nothing is ever constructed or executed); remove the tag").format(
+        tag=_shown_tag(tag))

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 
+from procmap.i18n import _
 from procmap.loader.discover import STDIN_NAME, InputError, _read_file, _scan
 from procmap.loader.document import Document
 
@@ -71,7 +72,8 @@ def catalog_files(root: str) -> list[str]:
     files = [os.path.normpath(os.path.join(root, name)) for name in listed]
     for name, file in zip(listed, files, strict=True):
         if not os.path.isfile(file):
-            raise InputError(f"{config_path}: catalogs lists '{name}', which is not a file")
+            raise InputError(_("{path}: catalogs lists '{name}', which is not a file").format(
+                path=config_path, name=name))
     return files
 
 

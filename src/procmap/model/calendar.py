@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
+from procmap.i18n import _
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CHINESE_DAYS = "一二三四五六日"
 _WEEK_MINUTES = 7 * 24 * 60
@@ -38,9 +40,9 @@ def _day_index(token: str) -> int | None:
 
 def _bad(text: str, why: str) -> PydanticCustomError:
     return PydanticCustomError(
-        "calendar", "'{value}' is not a calendar ({why}): write days and hours such as "
+        "calendar", _("'{value}' is not a calendar ({why}): write days and hours such as "
         "'mon-fri 09:00-18:00' or 'mon-fri 09:00-12:00 13:00-18:00, sat 10:00-16:00', "
-        "or '24/7'", {"value": text if len(text) <= 60 else text[:59] + "…", "why": why})
+        "or '24/7'"), {"value": text if len(text) <= 60 else text[:59] + "…", "why": why})
 
 
 def _days(spec: str, text: str) -> list[int]:
@@ -54,7 +56,7 @@ def _days(spec: str, text: str) -> list[int]:
         ends = [p for p in re.split(r"\s*[-~–至到]\s*", part.strip()) if p]
         indices = [_day_index(e) for e in ends]
         if len(indices) not in (1, 2) or any(i is None for i in indices):
-            raise _bad(text, f"unknown day '{part.strip()}'")
+            raise _bad(text, _("unknown day '{day}'").format(day=part.strip()))
         first, last = indices[0], indices[-1]
         assert first is not None and last is not None
         day = first
@@ -64,14 +66,14 @@ def _days(spec: str, text: str) -> list[int]:
                 break
             day = (day + 1) % 7
     if not days:
-        raise _bad(text, "no days")
+        raise _bad(text, _("no days"))
     return days
 
 
 def _minutes(clock: str, text: str) -> int:
     match = _TIME.fullmatch(clock.strip())
     if not match or (int(match[1]) == 24 and match[2] != "00"):
-        raise _bad(text, f"'{clock}' is not a time of day")
+        raise _bad(text, _("'{clock}' is not a time of day").format(clock=clock))
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -85,7 +87,7 @@ class WorkCalendar:
     @classmethod
     def parse(cls, text: str) -> WorkCalendar:
         if len(text) > _MAX_TEXT:
-            raise _bad(text[:60], f"longer than {_MAX_TEXT} characters")
+            raise _bad(text[:60], _("longer than {count} characters").format(count=_MAX_TEXT))
         stripped = text.strip().lower()
         if stripped in ("24/7", "always", "全天", "全年无休"):
             return cls(((0, _WEEK_MINUTES),))
@@ -98,9 +100,10 @@ class WorkCalendar:
             spans.extend(cls._clause(pending + clause.strip() if pending else clause, text))
             pending = ""
         if pending:
-            raise _bad(text, f"'{pending.rstrip(',')}' has no hours like 09:00-18:00")
+            raise _bad(text, _("'{days}' has no hours like 09:00-18:00").format(
+                days=pending.rstrip(",")))
         if not spans:
-            raise _bad(text, "no working hours")
+            raise _bad(text, _("no working hours"))
         return cls(_merge(spans))
 
     @staticmethod
@@ -110,18 +113,20 @@ class WorkCalendar:
             return []
         first_range = _RANGE.search(clause)
         if first_range is None:
-            raise _bad(text, f"'{clause}' has no hours like 09:00-18:00")
+            raise _bad(text, _("'{days}' has no hours like 09:00-18:00").format(
+                days=clause))
         day_part = clause[: first_range.start()].strip()
         ranges = _RANGE.findall(clause[first_range.start():])
         leftover = _RANGE.sub("", clause[first_range.start():]).replace(",", " ").strip()
         if leftover:
-            raise _bad(text, f"unexpected '{leftover}'")
+            raise _bad(text, _("unexpected '{text}'").format(text=leftover))
         days = _days(day_part, text) if day_part else list(range(7))
         spans = []
         for start_text, end_text in ranges:
             start, end = _minutes(start_text, text), _minutes(end_text, text)
             if start == end:
-                raise _bad(text, f"the range {start_text}-{end_text} is empty")
+                raise _bad(text, _("the range {start}-{end} is empty").format(
+                    start=start_text, end=end_text))
             if end < start:  # past midnight
                 end += 24 * 60
             for day in days:
@@ -163,13 +168,13 @@ def check_timezone(name: str) -> str:
 
     if not name or len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", name) \
             or name.startswith("/") or ".." in name:
-        raise PydanticCustomError("timezone", "'{value}' is not an IANA time zone name "
-                                  "(e.g. Asia/Shanghai, Europe/Berlin, UTC)",
+        raise PydanticCustomError("timezone", _("'{value}' is not an IANA time zone name "
+                                  "(e.g. Asia/Shanghai, Europe/Berlin, UTC)"),
                                   {"value": name[:64]})
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise PydanticCustomError("timezone", "'{value}' is not a known IANA time zone "
-                                  "(e.g. Asia/Shanghai, Europe/Berlin, UTC)",
+        raise PydanticCustomError("timezone", _("'{value}' is not a known IANA time zone "
+                                  "(e.g. Asia/Shanghai, Europe/Berlin, UTC)"),
                                   {"value": name}) from None
     return name

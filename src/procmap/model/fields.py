@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from procmap.i18n import _
 from procmap.text.units import short_duration
 
 ID_REGEX = r"^[^\W_][\w.-]{0,63}$"  # Unicode-aware in Python and in pydantic-core (Rust)
@@ -42,8 +43,9 @@ MAX_HOURS = 24 * 365 * 100  # a century: larger values are typos
 
 def id_problem(value: str) -> str:
     """Why `value` is not an id, and what to write instead."""
-    return (f"'{_shorten(value)}' is not a valid id: 1-64 characters, starting with a letter "
-            f"or digit, then letters, digits, '_', '-' or '.'{_id_hint(value)}")
+    return _("'{value}' is not a valid id: 1-64 characters, starting with a letter or "
+             "digit, then letters, digits, '_', '-' or '.'{hint}").format(
+        value=_shorten(value), hint=_id_hint(value))
 
 
 def sanitized_id(value: str) -> str:
@@ -57,8 +59,8 @@ def _id_hint(value: str) -> str:
         return ""
     suggestion = re.sub(r"[^\w.-]+", "-", value.strip()).strip("-_.")[:64]
     if suggestion and _ID.fullmatch(suggestion) and suggestion != value:
-        return f" (e.g. '{suggestion}'; put the free text in `name`)"
-    return " (put free text in `name`)"
+        return _(" (e.g. '{id}'; put the free text in `name`)").format(id=suggestion)
+    return _(" (put free text in `name`)")
 
 
 def _shorten(value: str, limit: int = 40) -> str:
@@ -82,14 +84,14 @@ def parse_duration(value: Any) -> float:
 
 def _parse_duration(value: Any) -> float:
     if isinstance(value, bool) or value is None:
-        raise PydanticCustomError("duration", "expected a duration such as 30m, 2h or 1d4h")
+        raise PydanticCustomError("duration", _("expected a duration such as 30m, 2h or 1d4h"))
     if isinstance(value, (int, float)):
         raise PydanticCustomError(
             "duration_unit",
-            "a bare number is not a duration: add a unit, e.g. {value}m, {value}h or {value}d",
+            _("a bare number is not a duration: add a unit, e.g. {value}m, {value}h or {value}d"),
             {"value": _number_text(value)})
     if not isinstance(value, str):
-        raise PydanticCustomError("duration", "expected a duration such as 30m, 2h or 1d4h")
+        raise PydanticCustomError("duration", _("expected a duration such as 30m, 2h or 1d4h"))
     text = value.strip()
     hours: float
     if _DURATION.match(text):
@@ -100,11 +102,11 @@ def _parse_duration(value: Any) -> float:
                  + parts.get("m", 0) / 60 + parts.get("s", 0) / 3600)
     else:
         raise PydanticCustomError(
-            "duration", "'{value}' is not a duration: write <number><unit> parts with units "
-            "m, h, d, w (e.g. 30m, 1.5h, 1d4h) or ISO-8601 (PT30M){hint}",
+            "duration", _("'{value}' is not a duration: write <number><unit> parts with units "
+            "m, h, d, w (e.g. 30m, 1.5h, 1d4h) or ISO-8601 (PT30M){hint}"),
             {"value": _shorten(text), "hint": _duration_hint(text)})
     if not math.isfinite(hours) or hours > MAX_HOURS:
-        raise PydanticCustomError("duration", "'{value}' is longer than a century",
+        raise PydanticCustomError("duration", _("'{value}' is longer than a century"),
                                   {"value": _shorten(text)})
     return hours
 
@@ -112,12 +114,13 @@ def _parse_duration(value: Any) -> float:
 def _duration_hint(text: str) -> str:
     clock = re.fullmatch(r"(\d+):(\d\d)", text)
     if clock:
-        return f"; for {text} write {int(clock[1])}h{int(clock[2])}m"
+        return _("; for {text} write {duration}").format(
+            text=text, duration=f"{int(clock[1])}h{int(clock[2])}m")
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return f"; add a unit: {text}m, {text}h or {text}d"
+        return _("; add a unit: {value}m, {value}h or {value}d").format(value=text)
     if re.fullmatch(r"(\d+(\.\d+)?)\s*(min|mins|minutes?|hrs?|hours?|days?|weeks?|天|小时|分钟)",
                     text):
-        return "; units are single letters: m, h, d, w"
+        return _("; units are single letters: m, h, d, w")
     return ""
 
 
@@ -134,8 +137,8 @@ def parse_rate(value: Any) -> float:
     shown = _number_text(value) if isinstance(value, (int, float)) and not isinstance(
         value, bool) else _shorten(str(value))
     raise PydanticCustomError(
-        "rate", "'{value}' is not a rate: write <number>/<unit> with unit h, d or w "
-        "(e.g. 40/d for forty cases a day)", {"value": shown})
+        "rate", _("'{value}' is not a rate: write <number>/<unit> with unit h, d or w "
+        "(e.g. 40/d for forty cases a day)"), {"value": shown})
 
 
 def parse_availability(value: Any) -> float:
@@ -150,8 +153,8 @@ def parse_availability(value: Any) -> float:
         if 0 < hours <= 24:
             return hours
     raise PydanticCustomError(
-        "availability", "'{value}' is not an availability: write productive time per day or "
-        "week, e.g. 8h/d or 37.5h/w (at most 24h/d)", {"value": _shorten(str(value))})
+        "availability", _("'{value}' is not an availability: write productive time per day or "
+        "week, e.g. 8h/d or 37.5h/w (at most 24h/d)"), {"value": _shorten(str(value))})
 
 
 #: the standard normal quantile of 0.9: a lognormal's p90 is median * exp(Z90 * sigma)
@@ -195,20 +198,20 @@ def _spread_or_duration(value: Any, handler: ValidatorFunctionWrapHandler) -> An
     unknown = sorted(str(k) for k in value if k not in ("median", "p90"))
     if unknown or "median" not in value or "p90" not in value:
         raise PydanticCustomError(
-            "spread", "a varying duration is a mapping with exactly `median` and `p90` "
-            "(e.g. {median: 2h, p90: 6h}){extra}",
+            "spread", _("a varying duration is a mapping with exactly `median` and `p90` "
+            "(e.g. {median: 2h, p90: 6h}){extra}"),
             {"extra": f"; unknown key(s): {', '.join(unknown)}" if unknown else ""})
     parts = {}
     for key in ("median", "p90"):
         try:
             parts[key] = parse_duration(value[key])
         except PydanticCustomError as exc:
-            raise PydanticCustomError("spread", "{key}: {problem}",
+            raise PydanticCustomError("spread", _("{key}: {problem}"),
                                       {"key": key, "problem": exc.message()}) from None
     if parts["p90"] < parts["median"]:
         raise PydanticCustomError(
-            "spread", "p90 ({p90}) is below the median ({median}): the 90th percentile of "
-            "a duration cannot be shorter than its median",
+            "spread", _("p90 ({p90}) is below the median ({median}): the 90th percentile of "
+            "a duration cannot be shorter than its median"),
             {"p90": format_hours(parts["p90"]), "median": format_hours(parts["median"])})
     return Spread(parts["median"], parts["p90"])
 
@@ -224,11 +227,11 @@ def parse_cost(value: Any) -> float:
         cost = float(match[1])
     else:
         raise PydanticCustomError(
-            "cost", "'{value}' is not a cost: write the cost of one person-hour, e.g. 85/h "
-            "(the currency is [money] currency in procmap.toml)",
+            "cost", _("'{value}' is not a cost: write the cost of one person-hour, e.g. 85/h "
+            "(the currency is [money] currency in procmap.toml)"),
             {"value": _shorten(str(value))})
     if not math.isfinite(cost) or cost < 0:
-        raise PydanticCustomError("cost", "a cost must be a finite number >= 0")
+        raise PydanticCustomError("cost", _("a cost must be a finite number >= 0"))
     return cost
 
 
@@ -248,20 +251,20 @@ def _calendar(value: str) -> str:
 def _not_bool(value: Any) -> Any:
     # pydantic's lax mode reads `true` as 1: in a process file it is a typo, not a number
     if isinstance(value, bool):
-        raise PydanticCustomError("number", "must be a number, not true/false")
+        raise PydanticCustomError("number", _("must be a number, not true/false"))
     return value
 
 
 def _positive(value: float) -> float:
     if not math.isfinite(value) or value <= 0:
-        raise PydanticCustomError("positive", "must be a number greater than 0")
+        raise PydanticCustomError("positive", _("must be a number greater than 0"))
     return value
 
 
 def _finite(value: float) -> float:
     # the range 0..1 is checked by the probability-sum rule, which owns probabilities
     if not math.isfinite(value):
-        raise PydanticCustomError("finite", "must be a finite number")
+        raise PydanticCustomError("finite", _("must be a finite number"))
     return value
 
 

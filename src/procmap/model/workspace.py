@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from procmap.findings import Finding
+from procmap.i18n import N_, _
 from procmap.loader.document import Document
 from procmap.model.fields import id_problem, sanitized_id
 from procmap.model.process import KNOWN_KEYS, Catalog, Kind, Process, Role, split_extensions
@@ -167,19 +168,20 @@ def build_workspace(documents: Iterable[Document], explicit: frozenset[str] = fr
             line, column = doc.locate(())
             workspace.findings.append(Finding(
                 doc.path, line, column, "schema", declared_severity("schema"),
-                "a procmap file needs `steps` (a process) or `roles` (a role catalog)"))
+                _("a procmap file needs `steps` (a process) or `roles` (a role catalog)")))
     return workspace
 
 
 def _not_procmap(doc: Document, data: Any) -> Finding:
     if isinstance(data, dict):
-        why = "its top-level mapping has no `procmap` key"
+        why = _("its top-level mapping has no `procmap` key")
     elif data is None:
-        why = "it is empty"
+        why = _("it is empty")
     else:
-        why = f"its top level is {_describe(data)}, not a mapping"
+        why = _("its top level is {value}, not a mapping").format(value=_describe(data))
     return Finding(doc.path, 1, 1, "not-procmap", declared_severity("not-procmap"),
-                   f"not a procmap file: {why}; procmap files start with `procmap: 1`")
+                   _("not a procmap file: {why}; procmap files start with `procmap: 1`"
+                     ).format(why=why))
 
 
 def _add_process(workspace: Workspace, doc: Document, data: dict[str, Any]) -> None:
@@ -302,10 +304,12 @@ def _structure_problem(kind: str, loc: Path, root: str, field_name: str, value: 
         return (_unknown_key(str(loc[-1]), owner), loc, True)
     if kind == "missing":
         owner = _object_at(root, loc[:-1])
-        return (f"{_article(owner)} {owner} needs the key `{field_name}`", loc[:-1], True)
+        return (_("{object} needs the key `{key}`").format(object=_a(owner), key=field_name),
+                loc[:-1], True)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         owner = _object_at(root, loc)
-        return (f"each {owner} must be a mapping of keys, not {_describe(value)}", loc, False)
+        return (_("each {object} must be a mapping of keys, not {value}").format(
+            object=_(_OBJECTS.get(owner, owner)), value=_describe(value)), loc, False)
     return None
 
 
@@ -313,28 +317,32 @@ def _value_problem(error: Any, field_name: str) -> str:
     """What is wrong with a value, and what to write instead."""
     kind = error["type"]
     value = error.get("input")
-    where = f"`{field_name}`" if field_name else "this value"
+    where = f"`{field_name}`" if field_name else _("this value")
     if kind in ("string_type", "str_type"):
         if isinstance(value, bool):
-            return (f"{where}: YAML reads this as the boolean {str(value).lower()}; quote it "
-                    "to keep the text")
-        return f"{where} must be text, not {_describe(value)}"
+            return _("{where}: YAML reads this as the boolean {value}; quote it to keep the "
+                     "text").format(where=where, value=str(value).lower())
+        return _("{where} must be text, not {value}").format(where=where,
+                                                             value=_describe(value))
     if kind == "string_pattern_mismatch":
         return f"{where}: {id_problem(str(value))}"
     if kind == "list_type":
-        return f"{where} must be a list, not {_describe(value)}"
+        return _("{where} must be a list, not {value}").format(where=where,
+                                                               value=_describe(value))
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "finite_number"):
-        return f"{where} must be a number, not {_describe(value)}"
+        return _("{where} must be a number, not {value}").format(where=where,
+                                                                 value=_describe(value))
     if kind == "enum" and field_name == "kind":
         kinds = [k.value for k in Kind]
         guess = difflib.get_close_matches(str(value), kinds, n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return f"'{value}' is not a step kind{hint}: use one of {', '.join(kinds)}"
+        hint = _(" (did you mean '{name}'?)").format(name=guess[0]) if guess else ""
+        return _("'{value}' is not a step kind{hint}: use one of {kinds}").format(
+            value=value, hint=hint, kinds=", ".join(kinds))
     if kind == "too_short" and field_name in ("steps", "roles"):
-        return f"`{field_name}` is empty: list at least one"
+        return _("`{key}` is empty: list at least one").format(key=field_name)
     if kind == "literal_error" and field_name == "procmap":
-        return "`procmap` must be 1, the format version"
-    message = str(error.get("msg", "invalid value"))
+        return _("`procmap` must be 1, the format version")
+    message = str(error.get("msg", _("invalid value")))
     return f"{where}: {message.removeprefix('Value error, ')}"
 
 
@@ -344,9 +352,10 @@ def _unknown_key(key: str, owner: str) -> str:
     if guess is None:
         matches = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
         guess = matches[0] if matches else None
-    hint = f" (did you mean `{guess}`?)" if guess else ""
-    return (f"unknown key `{key}` in {_article(owner)} {owner}{hint}; known keys: "
-            f"{', '.join(sorted(known))}; custom data goes under keys starting with `x-`")
+    hint = _(" (did you mean `{key}`?)").format(key=guess) if guess else ""
+    return _("unknown key `{key}` in {object}{hint}; known keys: {known}; custom data goes "
+             "under keys starting with `x-`").format(key=key, object=_a(owner), hint=hint,
+                                                      known=", ".join(sorted(known)))
 
 
 def _shown(value: Any) -> str:
@@ -358,21 +367,32 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+#: the objects of format 1, as messages name them ("each step must be a mapping")
+_OBJECTS = {"process": N_("process"), "step": N_("step"), "role": N_("role"),
+            "transition": N_("transition"), "catalog": N_("role catalog")}
+#: ... and with an article ("a step needs the key `id`")
+_WITH_ARTICLE = {"process": N_("a process"), "step": N_("a step"), "role": N_("a role"),
+                 "transition": N_("a transition"), "catalog": N_("a role catalog")}
+
+
+def _a(word: str) -> str:
+    """The object with its article, in the interface language: `a step`."""
+    if word in _WITH_ARTICLE:
+        return _(_WITH_ARTICLE[word])
+    return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text '{value[:30]}'"
+        return _("the text '{value}'").format(value=value[:30])
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from procmap.i18n import N_, _
 from procmap.model.fields import format_hours
 from procmap.model.lanes import process_lanes, step_lanes
 from procmap.render.diagram import Diagram, Direction, Edge, Lane, Node
@@ -30,13 +31,13 @@ if TYPE_CHECKING:
 
 _BOTTLENECK_RULES = frozenset({"bottleneck-step", "waiting-waste"})
 _BADGES = {
-    "redundant-approval": "redundant approval",
-    "rubber-stamp-approval": "rubber stamp",
-    "self-approval": "self-approval",
-    "serial-approvals": "serial approvals",
-    "ping-pong-handoff": "ping-pong handoff",
-    "single-point-of-failure": "single point of failure",
-    "endless-loop": "endless loop",
+    "redundant-approval": N_("redundant approval"),
+    "rubber-stamp-approval": N_("rubber stamp"),
+    "self-approval": N_("self-approval"),
+    "serial-approvals": N_("serial approvals"),
+    "ping-pong-handoff": N_("ping-pong handoff"),
+    "single-point-of-failure": N_("single point of failure"),
+    "endless-loop": N_("endless loop"),
 }
 _UTILIZATION_WARNING = 0.85  # lanes are flagged from here when no findings are given
 
@@ -121,11 +122,11 @@ def _details(step: Step, metrics: ProcessMetrics | None) -> tuple[str, ...]:
     if duration > 0:
         lines.append(format_hours(duration))
     if step.wait > 0:
-        lines.append(f"wait {format_hours(step.wait)}")
+        lines.append(_("wait {time}").format(time=format_hours(step.wait)))
     if step.sla is not None:
-        lines.append(f"SLA {format_hours(step.sla)}")
+        lines.append(_("SLA {time}").format(time=format_hours(step.sla)))
     if step.deadline is not None:
-        lines.append(f"deadline {format_hours(step.deadline)}")
+        lines.append(_("deadline {time}").format(time=format_hours(step.deadline)))
     return tuple(lines)
 
 
@@ -137,29 +138,30 @@ def _tooltip(step: Step, owner: str | None, workspace: Workspace,
 
     pairs: list[tuple[str, str]] = []
     if step.role:
-        pairs.append(("role", label(step.role)))
+        pairs.append((_("role"), label(step.role)))
     duration = metrics.step_duration.get(step.id, step.duration) if metrics else step.duration
     if duration > 0:
-        pairs.append(("duration", format_hours(duration)))
+        pairs.append((_("duration"), format_hours(duration)))
     if step.wait > 0:
-        pairs.append(("wait", format_hours(step.wait)))
+        pairs.append((_("wait"), format_hours(step.wait)))
     if step.sla is not None:
-        pairs.append(("sla", format_hours(step.sla)))
+        pairs.append((_("SLA"), format_hours(step.sla)))
     if step.deadline is not None:
-        pairs.append(("deadline", format_hours(step.deadline)))
+        pairs.append((_("deadline"), format_hours(step.deadline)))
     raci = _raci_text(step, owner, label)
     if raci:
         pairs.append(("RACI", raci))
     if step.kind.value == "subprocess" and step.process:
-        pairs.append(("calls", step.process))
+        pairs.append((_("calls"), step.process))
     if step.of:
-        pairs.append(("approves", step.of))
+        pairs.append((_("approves"), step.of))
     if step.system:
-        pairs.append(("system", step.system))
+        pairs.append((_("system"), step.system))
     if step.description:
-        pairs.append(("description", step.description))
+        pairs.append((_("step description"), step.description))
     if metrics is not None and step.id in metrics.visits:
-        pairs.append(("visits", f"{metrics.visits[step.id]:.3g} per case"))
+        pairs.append((_("visits"), _("{visits} per case").format(
+            visits=f"{metrics.visits[step.id]:.3g}")))
     return tuple(pairs)
 
 
@@ -197,7 +199,7 @@ def _lane_load(role_id: str, metrics: ProcessMetrics, findings: list[Finding],
     if utilization is None:
         return False, ""
     if flagged or (utilization >= _UTILIZATION_WARNING and not findings):
-        return True, f"{utilization * 100:.0f}% utilised"
+        return True, _("{percent}% utilised").format(percent=f"{utilization * 100:.0f}")
     return False, ""
 
 
@@ -218,18 +220,20 @@ def _badge_text(step_id: str, finding: Finding, metrics: ProcessMetrics | None) 
             # what removing the step saves (the finding's computed cost), as the audit says
             hours = finding.cost_hours if finding.cost_hours is not None \
                 else metrics.expected_hours.get(step_id, 0.0)
-            return f"{hours / lead_time * 100:.0f}% of lead time"
+            return _("{percent}% of lead time").format(percent=f"{hours / lead_time * 100:.0f}")
         if rule == "waiting-waste":
             time = metrics.step_time.get(step_id, 0.0)
             wait = time - metrics.step_duration.get(step_id, 0.0)
-            return f"waiting {wait / time * 100:.0f}%" if time > 0 else "waiting"
+            if time <= 0:
+                return _("waiting")
+            return _("waiting {percent}%").format(percent=f"{wait / time * 100:.0f}")
         if rule == "rework-loop":
             for loop in metrics.loops:
                 if loop.source == step_id:
-                    return f"rework ×{loop.repetitions:.2g}"
+                    return _("rework ×{times}").format(times=f"{loop.repetitions:.2g}")
     if rule in ("deadline-breach", "process-sla-breach") and finding.cost_hours:
-        return f"{format_hours(finding.cost_hours)} late"
-    return _BADGES.get(rule, "")
+        return _("{time} late").format(time=format_hours(finding.cost_hours))
+    return _(_BADGES[rule]) if rule in _BADGES else ""
 
 
 def _subtitle(entry: ProcessEntry, metrics: ProcessMetrics | None,
@@ -239,14 +243,15 @@ def _subtitle(entry: ProcessEntry, metrics: ProcessMetrics | None,
         verdict = ""
         if analysis is not None and analysis.metrics is not None:
             # rules.md within_sla: never "met" while a role it uses is overloaded
-            verdict = " met" if analysis.within_sla else " not met"
+            verdict = " " + (_("met") if analysis.within_sla else _("not met"))
             if analysis.within_sla is not True and analysis.role_utilization and any(
                     u >= 1 - 1e-12 for u in analysis.role_utilization.values()):
-                verdict += " (a role is overloaded)"
-        parts.append(f"SLA {format_hours(entry.process.sla)}{verdict}")
+                verdict += " " + _("(a role is overloaded)")
+        parts.append(_("SLA {time}").format(time=format_hours(entry.process.sla)) + verdict)
     if metrics is not None:
-        parts.append(f"expected lead time {format_hours(metrics.expected_lead_time_hours)}")
-        parts.append(f"worst {format_hours(metrics.worst_lead_time_hours)}")
+        parts.append(_("expected lead time {time}").format(
+            time=format_hours(metrics.expected_lead_time_hours)))
+        parts.append(_("worst {time}").format(time=format_hours(metrics.worst_lead_time_hours)))
     return " · ".join(parts)
 
 

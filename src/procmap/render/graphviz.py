@@ -34,12 +34,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from procmap.i18n import _
 from procmap.render.diagram import Diagram
 from procmap.render.dotwriter import DotGraph, Html, Value
 from procmap.render.errors import GraphvizMissing, RenderError, RenderWarning
 from procmap.render.layout import FlowSlot, Geometry, Size, compute_geometry, proxy_size
 from procmap.render.routing import Route, route_edges, spline_points
-from procmap.render.text import clean_text, one_line, xml_escape
+from procmap.render.text import clean_text, html_label, one_line, xml_escape
 from procmap.render.theme import THEME, Theme
 from procmap.render.visuals import (
     KIND_NAMES,
@@ -109,12 +110,13 @@ def _legend_table(diagram: Diagram, theme: Theme) -> Html | None:
     if not diagram.legend or not kinds:
         return None
     cells = "".join(
-        f'<TR><TD ALIGN="CENTER">{glyphs[kind]}</TD><TD ALIGN="LEFT">{KIND_NAMES[kind]}</TD></TR>'
-        for kind in kinds
+        f'<TR><TD ALIGN="CENTER">{glyphs[kind]}</TD>'
+        f'<TD ALIGN="LEFT">{html_label(_(KIND_NAMES[kind]))}</TD></TR>' for kind in kinds
     )
+    title = html_label(_("Legend"))
     return Html(
         f'<TABLE BORDER="1" COLOR="{theme.band_border}" CELLBORDER="0" CELLPADDING="2" '
-        f'BGCOLOR="white"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{cells}</TABLE>'
+        f'BGCOLOR="white"><TR><TD COLSPAN="2"><B>{title}</B></TD></TR>{cells}</TABLE>'
     )
 
 
@@ -177,23 +179,27 @@ def _add_flow_edges(graph: DotGraph, diagram: Diagram, visuals: Sequence[NodeVis
 def _run(engine: str, args: Sequence[str], source: str, timeout: float) -> bytes:
     binary = shutil.which(engine)
     if binary is None:
-        raise GraphvizMissing(
-            f"Graphviz '{engine}' was not found on PATH; install Graphviz "
+        raise GraphvizMissing(_(
+            "Graphviz '{engine}' was not found on PATH; install Graphviz "
             "(apt install graphviz, brew install graphviz) or render to dot/mmd"
-        )
+        ).format(engine=engine))
     try:
         done = subprocess.run(
             [binary, *args], input=source.encode("utf-8"), capture_output=True,
             timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"Graphviz {engine} took longer than {timeout:g}s") from exc
+        raise RenderError(_("Graphviz {engine} took longer than {seconds}s").format(
+            engine=engine, seconds=f"{timeout:g}")) from exc
     except OSError as exc:
-        raise RenderError(f"could not run Graphviz {engine}: {exc}") from exc
+        raise RenderError(_("could not run Graphviz {engine}: {error}").format(
+            engine=engine, error=exc)) from exc
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[0] if message else f"exit code {done.returncode}"
-        raise RenderError(f"Graphviz {engine} failed: {detail}")
+        detail = message[0] if message else _("exit code {code}").format(
+            code=done.returncode)
+        raise RenderError(_("Graphviz {engine} failed: {detail}").format(engine=engine,
+                                                                          detail=detail))
     return done.stdout
 
 
@@ -212,7 +218,8 @@ def _parse_plain(output: bytes) -> dict[str, tuple[float, float, float, float]]:
         try:
             x, y, w, h = (float(value) * 72 for value in fields[2:6])
         except (ValueError, IndexError) as exc:
-            raise RenderError(f"unexpected Graphviz output: {line[:80]!r}") from exc
+            raise RenderError(_("unexpected Graphviz output: {line}").format(
+                line=repr(line[:80]))) from exc
         nodes[fields[1]] = (x, y, w, h)
     return nodes
 
@@ -230,7 +237,7 @@ def _measured(plain: bytes, parts: Sequence[Part]) -> dict[str, Size]:
     try:
         return {part.name: Size(nodes[part.name][2], nodes[part.name][3]) for part in parts}
     except KeyError as exc:
-        raise RenderError(f"Graphviz did not measure part {exc}") from exc
+        raise RenderError(_("Graphviz did not measure part {part}").format(part=exc)) from exc
 
 
 def _measure(parts: Sequence[Part], theme: Theme, timeout: float) -> dict[str, Size]:
@@ -474,16 +481,18 @@ def render_image(diagram: Diagram, fmt: ImageFormat = "svg", theme: Theme = THEM
                  timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Draw the swimlane diagram as SVG, PNG or PDF with the Graphviz binaries."""
     if fmt not in _FORMATS:
-        raise RenderError(f"unknown image format {fmt!r}; expected svg, png or pdf")
+        raise RenderError(_("unknown image format {format}; expected svg, png or pdf").format(
+            format=repr(fmt)))
     layout = layout_diagram(diagram, theme, timeout)
     args = ["-n2", f"-T{_FORMATS[fmt]}"]
     if fmt == "png":
         dpi = _png_dpi(layout.geometry, theme)
         if dpi < READABLE_DPI:
-            warnings.warn(RenderWarning(
-                f"the diagram is {layout.geometry.width / 72:.0f} x "
-                f"{layout.geometry.height / 72:.0f} in; a PNG is limited to 32,767 px, so it "
-                f"is drawn at {dpi:g} dpi and its text is hard to read: use svg or pdf"),
+            warnings.warn(RenderWarning(_(
+                "the diagram is {width} x {height} in; a PNG is limited to 32,767 px, so "
+                "it is drawn at {dpi} dpi and its text is hard to read: use svg or pdf"
+            ).format(width=f"{layout.geometry.width / 72:.0f}",
+                     height=f"{layout.geometry.height / 72:.0f}", dpi=f"{dpi:g}")),
                 stacklevel=2)
         args.append(f"-Gdpi={dpi:g}")
     output = _run("neato", args, layout.graph.source(), timeout)
@@ -544,7 +553,7 @@ def render_svgs(diagrams: Sequence[Diagram], theme: Theme = THEME,
     """`render_image(d, "svg")` for every diagram, with three Graphviz runs in all
     instead of three per diagram (the handbook draws hundreds). A diagram that cannot
     be drawn gets its RenderError in its place."""
-    results: list[bytes | RenderError] = [RenderError("not drawn")] * len(diagrams)
+    results: list[bytes | RenderError] = [RenderError(_("not drawn"))] * len(diagrams)
     scenes: dict[int, _Scene] = {}
     for i, diagram in enumerate(diagrams):
         try:

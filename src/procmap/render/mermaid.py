@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+from procmap.i18n import _
 from procmap.render.diagram import Diagram, Lane, Node, NodeKind
 from procmap.render.text import one_line
 from procmap.render.theme import THEME, Theme
@@ -102,7 +103,8 @@ _CLASS_OF: dict[NodeKind, str] = {
 def _lane_label(lane: Lane, index: int, highlight: bool) -> str:
     """A lane title; a lane without a name is labelled by its number, as Mermaid
     rejects an empty label (``subgraph L0[""]``)."""
-    title = [lane.label if one_line(lane.label) else f"lane {index + 1}"]
+    title = [lane.label if one_line(lane.label)
+             else _("lane {number}").format(number=index + 1)]
     if highlight and one_line(lane.badge):
         title.append("⚠ " + lane.badge)
     return _label(title)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from procmap import formats
 from procmap.errors import ProcmapError
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.report.text import format_line
 
 if TYPE_CHECKING:
@@ -73,9 +74,10 @@ def plan_jobs(entries: Sequence[ProcessEntry], output: str, fmt: formats.Format
     extension = os.path.splitext(output)[1]
     if output == "-" or (extension and not os.path.isdir(output)):
         if len(entries) > 1:
-            raise ProcmapError(
-                f"{len(entries)} processes to draw: give a directory as -o (each process "
-                f"becomes DIR/<id>.{fmt.name}), or pick them with --process")
+            raise ProcmapError(_(
+                "{count} processes to draw: give a directory as -o (each process "
+                "becomes DIR/<id>.{extension}), or pick them with --process").format(
+                count=len(entries), extension=fmt.name))
         return [RenderJob(entries[0], output)]
     return [RenderJob(entry, os.path.join(output, f"{entry.process.id}.{fmt.name}"))
             for entry in entries]
@@ -169,7 +171,8 @@ def run_jobs(jobs: Sequence[RenderJob], validation: Validation, config: Config, 
         from rich.progress import Progress
 
         with Progress(transient=True) as progress:
-            task = progress.add_task(f"drawing {fmt}", total=len(jobs))
+            task = progress.add_task(_("drawing {format}").format(format=fmt),
+                                     total=len(jobs))
             for job in jobs:
                 one(job)
                 progress.advance(task)

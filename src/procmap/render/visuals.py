@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from procmap.i18n import N_, _
 from procmap.render.diagram import Diagram, Edge, Lane, Node, NodeKind
 from procmap.render.dotwriter import Html, Value
 from procmap.render.errors import RenderError
@@ -43,14 +44,14 @@ CAPTIONED_KINDS: frozenset[NodeKind] = frozenset(
 )
 
 KIND_NAMES: dict[NodeKind, str] = {
-    "start": "Start",
-    "end": "End",
-    "task": "Task",
-    "approval": "Approval",
-    "decision": "Decision (exclusive)",
-    "parallel": "Parallel (fork / join)",
-    "subprocess": "Subprocess",
-    "wait": "Wait (timer)",
+    "start": N_("Start"),
+    "end": N_("End"),
+    "task": N_("Task"),
+    "approval": N_("Approval"),
+    "decision": N_("Decision (exclusive)"),
+    "parallel": N_("Parallel (fork / join)"),
+    "subprocess": N_("Subprocess"),
+    "wait": N_("Wait (timer)"),
 }
 
 _MARKERS: dict[NodeKind, str] = {
@@ -95,16 +96,16 @@ def check_diagram(diagram: Diagram) -> None:
     node_ids: set[str] = set()
     for node in diagram.nodes:
         if node.id in node_ids:
-            raise RenderError(f"duplicate step id in diagram: {one_line(node.id)!r}")
+            raise RenderError(_("duplicate step id in diagram: {id}").format(
+                id=repr(one_line(node.id))))
         if node.lane not in lane_ids:
-            raise RenderError(f"step {one_line(node.id)!r} is in an unknown lane")
+            raise RenderError(_("step {id} is in an unknown lane").format(
+                id=repr(one_line(node.id))))
         node_ids.add(node.id)
     for edge in diagram.edges:
         if edge.source not in node_ids or edge.target not in node_ids:
-            raise RenderError(
-                f"edge {one_line(edge.source)!r} -> {one_line(edge.target)!r} "
-                "refers to an unknown step"
-            )
+            raise RenderError(_("edge {source} -> {target} refers to an unknown step").format(
+                source=repr(one_line(edge.source)), target=repr(one_line(edge.target))))
 
 
 def _font(text: str, size: float, color: str, bold: bool = False) -> str:
@@ -339,15 +340,16 @@ def legend_items(diagram: Diagram, theme: Theme = THEME) -> list[LegendItem]:
         return []
     kinds = [kind for kind in KIND_NAMES if any(n.kind == kind for n in diagram.nodes)]
     items = [
-        LegendItem(sample=_legend_shape(i, kind, theme), text=_legend_text(i, KIND_NAMES[kind],
+        LegendItem(sample=_legend_shape(i, kind, theme), text=_legend_text(i, _(KIND_NAMES[kind]),
                                                                            theme))
         for i, kind in enumerate(kinds)
     ]
     edge_samples: list[tuple[str, dict[str, Value]]] = []
     if any(edge.loop_back for edge in diagram.edges):
-        edge_samples.append(("Rework (loop back)", {"style": "dashed", "color": theme.loop_back}))
+        edge_samples.append((_("Rework (loop back)"),
+                             {"style": "dashed", "color": theme.loop_back}))
     if diagram.highlight and any(edge.critical for edge in diagram.edges):
-        edge_samples.append(("Critical path", {"color": theme.critical,
+        edge_samples.append((_("Critical path"), {"color": theme.critical,
                                                "penwidth": theme.critical_width}))
     for text, style in edge_samples:
         i = len(items)
@@ -361,5 +363,5 @@ def legend_items(diagram: Diagram, theme: Theme = THEME) -> list[LegendItem]:
         i = len(items)
         sample = _legend_shape(i, "task", theme)
         sample.attrs.update(color=theme.critical, penwidth=theme.critical_width)
-        items.append(LegendItem(sample=sample, text=_legend_text(i, "Bottleneck", theme)))
+        items.append(LegendItem(sample=sample, text=_legend_text(i, _("Bottleneck"), theme)))
     return items

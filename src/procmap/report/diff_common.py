@@ -12,6 +12,7 @@ from typing import Any
 
 from procmap.diff.model import ADDED, AFFECTED, CHANGED, REMOVED, MetricChange, ProcessDiff
 from procmap.findings import Finding, Severity
+from procmap.i18n import N_, _, ngettext
 from procmap.text.units import day_duration
 
 duration = day_duration  # a value as a person writes it: procmap.text.units
@@ -70,7 +71,7 @@ def metric_delta(metric: MetricChange, separator: str = " ") -> str:
     when a side has no value."""
     text = signed_delta(metric)
     if text is None:
-        return "new" if metric.old is None else "gone"
+        return _("new") if metric.old is None else _("gone")
     percent = metric.percent
     if percent is None:
         return text
@@ -93,8 +94,26 @@ def _changed(process: ProcessDiff, key: str) -> tuple[MetricChange, float] | Non
     return metric, metric.delta
 
 
-def _more(delta: float, more: str, less: str) -> str:
-    return more if delta > 0 else less
+#: what a change does, in words: (more, less) for each kind of cost
+_COSTS = {
+    "effort": (N_("{hours} h more work per case{percent}"),
+               N_("{hours} h less work per case{percent}")),
+    "effort-day": (N_(", {hours} h more work per day at {demand} cases/day"),
+                   N_(", {hours} h less work per day at {demand} cases/day")),
+    "expected_lead_time_hours": (N_("each case takes {hours} h longer on average{percent}"),
+                                 N_("each case takes {hours} h less on average{percent}")),
+    "worst_lead_time_hours": (N_("the worst case {hours} h longer{percent}"),
+                              N_("the worst case {hours} h less{percent}")),
+    "approvals": (N_("{count} more approvals per case{percent}"),
+                  N_("{count} fewer approvals per case{percent}")),
+    "handoffs": (N_("{count} more handoffs per case{percent}"),
+                 N_("{count} fewer handoffs per case{percent}")),
+}
+
+
+def _said(kind: str, delta: float) -> str:
+    more, less = _COSTS[kind]
+    return _(more if delta > 0 else less)
 
 
 def _effort_cost(process: ProcessDiff) -> str | None:
@@ -102,30 +121,35 @@ def _effort_cost(process: ProcessDiff) -> str | None:
     if changed is None:
         return None
     effort, delta = changed
-    text = (f"{abs(delta):.2f} h {_more(delta, 'more', 'less')} work per case"
-            f"{_percent(effort)}")
+    text = _said("effort", delta).format(hours=f"{abs(delta):.2f}",
+                                         percent=_percent(effort))
     if process.demand_per_day:
-        text += (f", {abs(delta) * process.demand_per_day:.1f} h "
-                 f"{_more(delta, 'more', 'less')} work per day at "
-                 f"{process.demand_per_day:g} cases/day")
+        text += _said("effort-day", delta).format(
+            hours=f"{abs(delta) * process.demand_per_day:.1f}",
+            demand=f"{process.demand_per_day:g}")
     return text
 
 
 def costs(process: ProcessDiff) -> list[str]:
     """What the change does to each case, in words, most important first."""
     parts: list[str | None] = []
-    if (lead := _changed(process, "expected_lead_time_hours")) is not None:
-        parts.append(f"each case takes {abs(lead[1]):.2f} h "
-                     f"{_more(lead[1], 'longer', 'less')} on average{_percent(lead[0])}")
-    if (worst := _changed(process, "worst_lead_time_hours")) is not None:
-        parts.append(f"the worst case {abs(worst[1]):.2f} h "
-                     f"{_more(worst[1], 'longer', 'less')}{_percent(worst[0])}")
+    for key in ("expected_lead_time_hours", "worst_lead_time_hours"):
+        if (lead := _changed(process, key)) is not None:
+            parts.append(_said(key, lead[1]).format(hours=f"{abs(lead[1]):.2f}",
+                                                    percent=_percent(lead[0])))
     parts.append(_effort_cost(process))
     for key in ("approvals", "handoffs"):
         if (count := _changed(process, key)) is not None:
-            parts.append(f"{abs(count[1]):.2f} {_more(count[1], 'more', 'fewer')} {key} "
-                         f"per case{_percent(count[0])}")
+            parts.append(_said(key, count[1]).format(count=f"{abs(count[1]):.2f}",
+                                                     percent=_percent(count[0])))
     return [part for part in parts if part is not None]
+
+
+def metric_label(metric: MetricChange) -> str:
+    """The name of a metric in the interface language."""
+    if metric.metric.startswith("utilization."):
+        return _("utilization of {role}").format(role=metric.metric.partition(".")[2])
+    return _(metric.label)
 
 
 def _percent(metric: MetricChange) -> str:
@@ -134,13 +158,30 @@ def _percent(metric: MetricChange) -> str:
 
 def severity_counts(findings: tuple[Finding, ...] | list[Finding]) -> str:
     """`3 warnings, 1 info` (worst first; empty when there are none)."""
+    from procmap.report.text import severity_count
+
     parts = []
     for severity in sorted(Severity, reverse=True):
         count = sum(1 for f in findings if f.severity is severity)
         if count:
-            label = severity.label
-            parts.append(f"{count} {label}{'s' if count != 1 and label != 'info' else ''}")
-    return ", ".join(parts)
+            parts.append(severity_count(severity.label, count))
+    return _(", ").join(parts)
+
+
+_FIRST = {"added": N_("{what} added"), "removed": N_("{what} removed"),
+          "changed": N_("{what} changed"), "affected": N_("{what} affected")}
+_THEN = {"added": N_("{count} added"), "removed": N_("{count} removed"),
+         "changed": N_("{count} changed"), "affected": N_("{count} affected")}
+
+
+def _things(noun: str, count: int) -> str:
+    if noun == "step":
+        return ngettext("{count} step", "{count} steps", count).format(count=count)
+    if noun == "transition":
+        return ngettext("{count} transition", "{count} transitions", count).format(count=count)
+    if noun == "role":
+        return ngettext("{count} role", "{count} roles", count).format(count=count)
+    return ngettext("{count} process", "{count} processes", count).format(count=count)
 
 
 def _edits(noun: str, added: Sized, removed: Sized, changed: Sized) -> str | None:
@@ -150,9 +191,9 @@ def _edits(noun: str, added: Sized, removed: Sized, changed: Sized) -> str | Non
     if not shown:
         return None
     first_n, first_word = shown[0]
-    words = [f"{first_n} {noun}{'s' if first_n != 1 else ''} {first_word}"]
-    words += [f"{n} {word}" for n, word in shown[1:]]
-    return ", ".join(words)
+    words = [_(_FIRST[first_word]).format(what=_things(noun, first_n))]
+    words += [_(_THEN[word]).format(count=n) for n, word in shown[1:]]
+    return _(", ").join(words)
 
 
 def structure_summary(process: ProcessDiff) -> str:
@@ -165,14 +206,14 @@ def structure_summary(process: ProcessDiff) -> str:
                   ("role", process.lanes_added, process.lanes_removed, ())]
     parts = [text for kind in kinds if (text := _edits(*kind)) is not None]
     if any(c.field == "file" for c in process.fields):
-        parts.append("moved to another file")
+        parts.append(_("moved to another file"))
     others = [c.field for c in process.fields if c.field != "file"]
     if others:
-        parts.append(f"{', '.join(others)} changed")
+        parts.append(_("{fields} changed").format(fields=", ".join(others)))
     if not parts and process.status == AFFECTED:
-        parts.append("not edited; metrics or findings moved (roles or a called process "
-                     "changed)")
-    return "; ".join(parts)
+        parts.append(_("not edited; metrics or findings moved (roles or a called process "
+                       "changed)"))
+    return _("; ").join(parts)
 
 
 def headline(counts: dict[str, int]) -> str:
@@ -181,10 +222,27 @@ def headline(counts: dict[str, int]) -> str:
     for status in (CHANGED, ADDED, REMOVED, AFFECTED):
         n = counts.get(status, 0)
         if n:
-            parts.append(f"{n} process{'es' if n != 1 else ''} {status}" if not parts
-                         else f"{n} {status}")
-    return ", ".join(parts) if parts else "no process changed"
+            parts.append(_(_FIRST[status]).format(what=_things("process", n)) if not parts
+                         else _(_THEN[status]).format(count=n))
+    return _(", ").join(parts) if parts else _("no process changed")
 
 
 def location(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}" if finding.line else finding.file
+
+
+#: step kinds (`kind:` values) as the report shows them
+KINDS = {"start": N_("start"), "end": N_("end"), "task": N_("task"),
+         "approval": N_("approval"), "decision": N_("decision"), "parallel": N_("parallel"),
+         "subprocess": N_("subprocess"), "wait": N_("wait")}
+
+#: how the report names a process's status
+STATUS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"),
+          "affected": N_("affected"), "unchanged": N_("unchanged")}
+
+
+def side_label(label: str) -> str:
+    """How a report names one side of the diff: a revision, a path, the working tree."""
+    from procmap.diff.sources import WORKTREE
+
+    return _("working tree") if label == WORKTREE else label

@@ -24,20 +24,26 @@ from procmap.diff.model import (
     StepSummary,
 )
 from procmap.findings import Finding, Severity
+from procmap.i18n import N_, _, ngettext
 from procmap.report.diff_common import (
+    KINDS,
     NONE,
     NOT_ANALYSED,
+    STATUS,
     costs,
     duration,
     headline,
     location,
     metric_change,
     metric_delta,
+    metric_label,
     metric_value,
     severity_counts,
+    side_label,
     structure_summary,
     value,
 )
+from procmap.report.text import severity_label
 from procmap.text.escape import markdown as escape
 from procmap.text.escape import markdown_code as code
 from procmap.text.escape import markdown_html as escape_html
@@ -56,6 +62,38 @@ SUMMARY_METRICS = ("expected_lead_time_hours", "worst_lead_time_hours", "effort_
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 
 
+#: words of the comment's headings and tables (translated where shown: `_w`)
+_WORDS = {
+    '; ': N_('; '),
+    '.': N_('.'),
+    'What it costs': N_('What it costs'),
+    'Roles': N_('Roles'),
+    'role': N_('role'),
+    'change': N_('change'),
+    'removed': N_('removed'),
+    'Findings whose severity changed': N_('Findings whose severity changed'),
+    'Process': N_('Process'),
+    'field': N_('field'),
+    'old': N_('old'),
+    'new': N_('new'),
+    'Roles doing its steps': N_('Roles doing its steps'),
+    'Steps changed': N_('Steps changed'),
+    'step': N_('step'),
+    'Transitions': N_('Transitions'),
+    'from': N_('from'),
+    'to': N_('to'),
+    'when / probability': N_('when / probability'),
+    'Metrics': N_('Metrics'),
+    '(per case)': N_('(per case)'),
+    'metric': N_('metric'),
+    'Critical path': N_('Critical path'),
+}
+
+
+def _w(word: str) -> str:
+    return _(_WORDS[word])
+
+
 def render(report: DiffReport, max_chars: int = MAX_CHARS) -> str:
     """The comment; when it would be longer than `max_chars`, the details of the last
     processes are left out first, then findings beyond the first few are only counted."""
@@ -63,8 +101,8 @@ def render(report: DiffReport, max_chars: int = MAX_CHARS) -> str:
     text = _join(_head(report, MAX_FINDINGS), details)
     if len(text) <= max_chars:
         return text
-    note = ("\n_Some details were left out to fit in a comment: run `procmap diff` "
-            "locally to see all of them._\n")
+    note = "\n_" + _("Some details were left out to fit in a comment: run `procmap diff` "
+                      "locally to see all of them.") + "_\n"
     for limit in (MAX_FINDINGS, 10, 0):
         head = _head(report, limit)
         kept = list(details)
@@ -81,41 +119,46 @@ def _join(head: list[str], details: list[str]) -> str:
 
 
 def _head(report: DiffReport, limit: int) -> list[str]:
-    lines = [MARKER,
-             f"### procmap diff: {escape(report.old.label)} {ARROW} "
-             f"{escape(report.new.label)}", ""]
+    old_label = escape(side_label(report.old.label))
+    new_label = escape(side_label(report.new.label))
+    lines = [MARKER, f"### procmap diff: {old_label} {ARROW} {new_label}", ""]
     findings = report.findings
-    lines.append(f"**{headline(report.counts())}** · findings: "
-                 f"**{len(findings.introduced)} introduced**"
-                 f"{_counts(findings.introduced)}, {len(findings.resolved)} resolved"
-                 f"{_counts(findings.resolved)}")
+    lines.append(f"**{headline(report.counts())}** · " + _(
+        "findings: **{introduced} introduced**{introduced_counts}, {resolved} resolved"
+        "{resolved_counts}").format(
+        introduced=len(findings.introduced), introduced_counts=_counts(findings.introduced),
+        resolved=len(findings.resolved), resolved_counts=_counts(findings.resolved)))
     lines.append("")
     shown = [p for p in report.processes if p.status != UNCHANGED]
     if not shown and not report.roles_edited and not findings:
-        lines.append(f"No process differs between {escape(report.old.label)} and "
-                     f"{escape(report.new.label)}.")
+        lines.append(_("No process differs between {old} and {new}.").format(
+            old=old_label, new=new_label))
         return [*lines, ""]
     if shown:
         lines += _summary_table(shown)
     unchanged = len(report.with_status(UNCHANGED))
     if unchanged:
-        lines.append(f"{unchanged} other process{'es' if unchanged != 1 else ''} "
-                     "unchanged.")
+        lines.append(ngettext("{count} other process unchanged.",
+                              "{count} other processes unchanged.", unchanged).format(
+            count=unchanged))
         lines.append("")
-    cost_lines = [f"- {_process_title(p)}: {'; '.join(parts)}."
+    cost_lines = [f"- {_process_title(p)}: {_w('; ').join(parts)}{_w('.')}"
                   for p in shown if (parts := costs(p))]
     if cost_lines:
-        lines += ["**What it costs**", "", *cost_lines, ""]
+        lines += [f"**{_w('What it costs')}**", "", *cost_lines, ""]
     if report.roles_edited:
         lines += _roles(report)
-    lines += _findings_section("Findings introduced", findings.introduced, limit)
+    lines += _findings_section(_("Findings introduced"), findings.introduced, limit)
     lines += _severity_section(findings.severity_changed)
-    lines += _findings_section("Findings resolved", findings.resolved, limit)
+    lines += _findings_section(_("Findings resolved"), findings.resolved, limit)
     if findings.unchecked:
         count = len(findings.unchecked)
-        lines += [f"_{count} audit finding{'s' if count != 1 else ''} of {escape(report.old.label)}"
-                  " could not be checked: the new version could not be analysed (fix its "
-                  "validation errors first)._", ""]
+        lines += ["_" + ngettext(
+            "{count} audit finding of {old} could not be checked: the new version could not "
+            "be analysed (fix its validation errors first).",
+            "{count} audit findings of {old} could not be checked: the new version could not "
+            "be analysed (fix its validation errors first).", count).format(
+            count=count, old=old_label) + "_", ""]
     return lines
 
 
@@ -131,14 +174,14 @@ def _process_title(process: ProcessDiff) -> str:
 
 
 def _summary_table(processes: Sequence[ProcessDiff]) -> list[str]:
-    labels = ["process", "status", "steps"]
+    labels = [_("process"), _("status"), _("steps")]
     metrics = [key for key in SUMMARY_METRICS
                if any(p.metric(key) is not None for p in processes)]
     labels += [_label(processes, key) for key in metrics]
-    labels.append("findings")
+    labels.append(_("findings"))
     rows = ["| " + " | ".join(labels) + " |", "|" + " --- |" * len(labels)]
     for process in processes:
-        cells = [_process_title(process), process.status, _steps_cell(process)]
+        cells = [_process_title(process), _status(process.status), _steps_cell(process)]
         for key in metrics:
             metric = process.metric(key)
             cells.append(_metric_cell(process, metric) if metric is not None
@@ -153,7 +196,7 @@ def _label(processes: Sequence[ProcessDiff], key: str) -> str:
     for process in processes:
         metric = process.metric(key)
         if metric is not None:
-            return metric.label
+            return metric_label(metric)
     return key
 
 
@@ -173,17 +216,17 @@ def _metric_cell(process: ProcessDiff, metric: MetricChange) -> str:
         new = NOT_ANALYSED if metric.new is None else metric_value(metric, metric.new)
         return f"{old} {ARROW} {new}"
     if not metric.changed:
-        return f"{metric_value(metric, metric.new)} (no change)"
+        return _("{value} (no change)").format(value=metric_value(metric, metric.new))
     return metric_change(metric, ARROW)
 
 
 def _roles(report: DiffReport) -> list[str]:
-    lines = ["**Roles**", "", "| role | change |", "| --- | --- |"]
+    lines = [f"**{_w('Roles')}**", "", f"| {_w('role')} | {_w('change')} |", "| --- | --- |"]
     for role in report.roles_added:
-        lines.append(f"| {code(role.id)} | added: capacity {role.capacity:g}, "
-                     f"{role.availability:g}h/d |")
+        lines.append(f"| {code(role.id)} | " + _("added: capacity {capacity}, {hours}h/d").format(
+            capacity=f"{role.capacity:g}", hours=f"{role.availability:g}") + " |")
     for role in report.roles_removed:
-        lines.append(f"| {code(role.id)} | removed |")
+        lines.append(f"| {code(role.id)} | {_w('removed')} |")
     for change in report.roles_changed:
         lines.append(f"| {code(change.id)} | {_changes(change.changes)} |")
     return [*lines, ""]
@@ -191,8 +234,8 @@ def _roles(report: DiffReport) -> list[str]:
 
 def _finding_line(finding: Finding, prefix: str = "") -> str:
     where = [code(part) for part in (finding.process, finding.step or finding.role) if part]
-    place = f" in {' › '.join(where)}" if where else ""
-    return (f"- {ICONS[finding.severity]} {prefix}**{finding.severity.label}** "
+    place = _(" in {where}").format(where=" › ".join(where)) if where else ""
+    return (f"- {ICONS[finding.severity]} {prefix}**{severity_label(finding.severity)}** "
             f"{code(finding.rule)}{place} ({escape(location(finding))}): "
             f"{escape(finding.message)}")
 
@@ -203,16 +246,17 @@ def _findings_section(title: str, findings: Sequence[Finding], limit: int) -> li
     lines = [f"**{title} ({len(findings)})**", "", *(_finding_line(f) for f in findings[:limit])]
     if len(findings) > limit:
         rest = findings[limit:]
-        lines.append(f"- … and {len(rest)} more ({severity_counts(list(rest))})")
+        lines.append("- " + _("… and {count} more ({counts})").format(
+            count=len(rest), counts=severity_counts(list(rest))))
     return [*lines, ""]
 
 
 def _severity_section(changes: Sequence[SeverityChange]) -> list[str]:
     if not changes:
         return []
-    lines = [f"**Findings whose severity changed ({len(changes)})**", ""]
+    lines = [f"**{_w('Findings whose severity changed')} ({len(changes)})**", ""]
     for change in changes:
-        lines.append(_finding_line(change.new, f"{change.old.severity.label} {ARROW} "))
+        lines.append(_finding_line(change.new, f"{severity_label(change.old.severity)} {ARROW} "))
     return [*lines, ""]
 
 
@@ -220,12 +264,14 @@ def _severity_section(changes: Sequence[SeverityChange]) -> list[str]:
 
 def _details(process: ProcessDiff) -> str:
     title = escape_html(process.name)
-    summary = structure_summary(process) or process.status
+    status = _status(process.status)
+    summary = structure_summary(process) or status
     lines = ["<details>",
              f"<summary><b>{title}</b> (<code>{escape_html(process.id)}</code>), "
-             f"{process.status}: {escape_html(summary)}</summary>", ""]
+             f"{escape_html(status)}: {escape_html(summary)}</summary>", ""]
     if process.fields:
-        lines += ["**Process**", "", "| field | old | new |", "| --- | --- | --- |"]
+        lines += [f"**{_w('Process')}**", "", f"| {_w('field')} | {_w('old')} | {_w('new')} |",
+                  "| --- | --- | --- |"]
         lines += [f"| {c.field} | {escape(value(c.field, c.old))} | "
                   f"{escape(value(c.field, c.new))} |" for c in process.fields]
         lines.append("")
@@ -234,28 +280,32 @@ def _details(process: ProcessDiff) -> str:
     if process.lanes_added or process.lanes_removed:
         parts = [f"+{code(r)}" for r in process.lanes_added]
         parts += [f"−{code(r)}" for r in process.lanes_removed]
-        lines += [f"**Roles doing its steps**: {', '.join(parts)}", ""]
+        lines += [f"**{_w('Roles doing its steps')}**: {', '.join(parts)}", ""]
     lines += _metrics(process)
-    for side, reason in zip(("old", "new"), process.not_analysed, strict=True):
+    for old, reason in zip((True, False), process.not_analysed, strict=True):
         if reason:
-            lines += [f"_The {side} version was {escape(reason)}._", ""]
+            text = _("The old version was {reason}.") if old \
+                else _("The new version was {reason}.")
+            lines += ["_" + text.format(reason=escape(reason)) + "_", ""]
     lines += ["</details>", ""]
     return "\n".join(lines)
 
 
 def _steps(process: ProcessDiff) -> list[str]:
     lines: list[str] = []
-    for title, steps in (("Steps added", process.steps_added),
-                         ("Steps removed", process.steps_removed)):
+    header = " | ".join([_("step"), _("name"), _("kind"), _("role"), _("wait"), _("duration")])
+    for title, steps in ((_("Steps added"), process.steps_added),
+                         (_("Steps removed"), process.steps_removed)):
         if process.status in (ADDED, REMOVED) and len(steps) > 0:
-            title = "Steps"
+            title = _("Steps")
         if steps:
-            lines += [f"**{title}**", "", "| step | name | kind | role | wait | duration |",
+            lines += [f"**{title}**", "", f"| {header} |",
                       "| --- | --- | --- | --- | --- | --- |"]
             lines += [_step_row(s) for s in steps]
             lines.append("")
     if process.steps_changed:
-        lines += ["**Steps changed**", "", "| step | change |", "| --- | --- |"]
+        lines += [f"**{_w('Steps changed')}**", "", f"| {_w('step')} | {_w('change')} |",
+                  "| --- | --- |"]
         lines += [f"| {code(s.id)} | {_changes(s.changes)} |"
                   for s in process.steps_changed]
         lines.append("")
@@ -263,7 +313,8 @@ def _steps(process: ProcessDiff) -> list[str]:
 
 
 def _step_row(step: StepSummary) -> str:
-    return (f"| {code(step.id)} | {escape(step.name or '')} | {step.kind} | "
+    return (f"| {code(step.id)} | {escape(step.name or '')} | "
+            f"{_(KINDS.get(step.kind, step.kind))} | "
             f"{code(step.role) if step.role else NONE} | {duration(step.wait)} | "
             f"{duration(step.duration)} |")
 
@@ -276,13 +327,15 @@ def _changes(changes: Sequence[Change]) -> str:
 def _flows(process: ProcessDiff) -> list[str]:
     if process.status in (ADDED, REMOVED):
         return []
-    rows = [*(_flow_row("added", f) for f in process.flows_added),
-            *(_flow_row("removed", f) for f in process.flows_removed),
-            *(f"| changed | {code(c.source)} | {code(c.target)} | {_changes(c.changes)} |"
+    changed = _("changed")
+    rows = [*(_flow_row(_("added"), f) for f in process.flows_added),
+            *(_flow_row(_("removed"), f) for f in process.flows_removed),
+            *(f"| {changed} | {code(c.source)} | {code(c.target)} | {_changes(c.changes)} |"
               for c in process.flows_changed)]
     if not rows:
         return []
-    return ["**Transitions**", "", "| | from | to | when / probability |",
+    return [f"**{_w('Transitions')}**", "",
+            f"| | {_w('from')} | {_w('to')} | {_w('when / probability')} |",
             "| --- | --- | --- | --- |", *rows, ""]
 
 
@@ -297,9 +350,10 @@ def _metrics(process: ProcessDiff) -> list[str]:
     lines: list[str] = []
     changed = process.changed_metrics
     if changed and not any(process.not_analysed):  # else every metric would read "n/a"
-        lines += ["**Metrics** (per case)", "", "| metric | old | new | change |",
+        lines += [f"**{_w('Metrics')}** {_w('(per case)')}", "",
+                  f"| {_w('metric')} | {_w('old')} | {_w('new')} | {_w('change')} |",
                   "| --- | --- | --- | --- |"]
-        lines += [f"| {escape(m.label)} | {metric_value(m, m.old)} | "
+        lines += [f"| {escape(metric_label(m))} | {metric_value(m, m.old)} | "
                   f"{metric_value(m, m.new)} | {metric_delta(m)} |" for m in changed]
         lines.append("")
     old_path, new_path = process.critical_path
@@ -317,11 +371,15 @@ def _critical_path(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> 
     old, new = old or (), new or ()
     joined = [s for s in new if s not in old]
     left = [s for s in old if s not in new]
-    notes = ([f"now through {_step_list(joined)}"] * bool(joined)
-             + [f"no longer through {_step_list(left)}"] * bool(left))
-    note = f" ({'; '.join(notes)})" if notes else ""
+    notes = ([_("now through {steps}").format(steps=_step_list(joined))] * bool(joined)
+             + [_("no longer through {steps}").format(steps=_step_list(left))] * bool(left))
+    note = f" ({_w('; ').join(notes)})" if notes else ""
     path = f" {ARROW} ".join(code(step) for step in new) or NONE
-    return f"**Critical path**{note}: {path}"
+    return f"**{_w('Critical path')}**{note}: {path}"
+
+
+def _status(status: str) -> str:
+    return _(STATUS[status]) if status in STATUS else status
 
 
 __all__ = ["MARKER", "code", "escape", "escape_html", "render"]

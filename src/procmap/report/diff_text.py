@@ -20,15 +20,20 @@ from procmap.diff.model import (
     StepSummary,
 )
 from procmap.findings import Severity
+from procmap.i18n import _, ngettext
 from procmap.report.diff_common import (
+    KINDS,
+    STATUS,
     costs,
     duration,
     headline,
     metric_change,
+    metric_label,
     severity_counts,
+    side_label,
     value,
 )
-from procmap.report.text import format_line
+from procmap.report.text import format_line, severity_label
 from procmap.text.escape import terminal
 
 if TYPE_CHECKING:
@@ -42,33 +47,40 @@ SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow",
 
 
 def lines(report: DiffReport) -> list[Line]:
-    out: list[Line] = [("bold", f"procmap diff: {report.old.label} -> {report.new.label}")]
+    out: list[Line] = [("bold", f"procmap diff: {side_label(report.old.label)} -> "
+                                f"{side_label(report.new.label)}")]
     for process in report.processes:
         if process.status != UNCHANGED:
             out += _process(process)
     if report.roles_edited:
-        out.append(("bold", "roles:"))
-        out += [("green", f"  + role {r.id}: capacity {r.capacity:g}, "
-                          f"{r.availability:g}h/d") for r in report.roles_added]
-        out += [("red", f"  - role {r.id}") for r in report.roles_removed]
-        out += [("yellow", f"  ~ role {c.id}: {_changes(c.changes)}")
-                for c in report.roles_changed]
+        out.append(("bold", _("roles:")))
+        out += [("green", "  + " + _("role {role}: capacity {capacity}, {hours}h/d").format(
+            role=r.id, capacity=f"{r.capacity:g}", hours=f"{r.availability:g}"))
+            for r in report.roles_added]
+        out += [("red", "  - " + _("role {role}").format(role=r)) for r in
+                (r.id for r in report.roles_removed)]
+        out += [("yellow", "  ~ " + _("role {role}: {changes}").format(
+            role=c.id, changes=_changes(c.changes))) for c in report.roles_changed]
     findings = report.findings
-    for title, items in (("findings introduced", findings.introduced),
-                         ("findings resolved", findings.resolved)):
+    for introduced, items in ((True, findings.introduced), (False, findings.resolved)):
         if items:
-            out.append(("bold", f"{title} ({len(items)}):"))
-            out += [(SEVERITY_STYLES[f.severity] if title.endswith("introduced") else "dim",
+            title = _("findings introduced ({count}):") if introduced \
+                else _("findings resolved ({count}):")
+            out.append(("bold", title.format(count=len(items))))
+            out += [(SEVERITY_STYLES[f.severity] if introduced else "dim",
                      f"  {format_line(f)}") for f in items]
     if findings.unchecked:
-        out.append(("dim", f"{len(findings.unchecked)} audit finding"
-                           f"{'s' * (len(findings.unchecked) != 1)} of the old version could "
-                           "not be checked: the new version was not analysed"))
+        count = len(findings.unchecked)
+        out.append(("dim", ngettext(
+            "{count} audit finding of the old version could not be checked: the new "
+            "version was not analysed",
+            "{count} audit findings of the old version could not be checked: the new "
+            "version was not analysed", count).format(count=count)))
     if findings.severity_changed:
-        out.append(("bold", f"findings whose severity changed "
-                            f"({len(findings.severity_changed)}):"))
-        out += [(SEVERITY_STYLES[c.new.severity],
-                 f"  {format_line(c.new)} (was {c.old.severity.label})")
+        out.append(("bold", _("findings whose severity changed ({count}):").format(
+            count=len(findings.severity_changed))))
+        out += [(SEVERITY_STYLES[c.new.severity], "  " + _("{finding} (was {severity})").format(
+            finding=format_line(c.new), severity=severity_label(c.old.severity)))
                 for c in findings.severity_changed]
     out.append(("bold", _summary(report)))
     return out
@@ -79,44 +91,59 @@ def _summary(report: DiffReport) -> str:
     introduced = severity_counts(findings.introduced)
     resolved = len(findings.resolved)
     unchanged = len(report.with_status(UNCHANGED))
-    return (f"procmap diff: {headline(report.counts())}"
-            f"{f' ({unchanged} unchanged)' if unchanged else ''}; "
-            f"{len(findings.introduced)} finding{'s' * (len(findings.introduced) != 1)} "
-            f"introduced{f' ({introduced})' if introduced else ''}, {resolved} resolved")
+    count = len(findings.introduced)
+    return "procmap diff: " + _("{processes}{unchanged}; {introduced}{severities}, "
+                                "{resolved} resolved").format(
+        processes=headline(report.counts()),
+        unchanged=_(" ({count} unchanged)").format(count=unchanged) if unchanged else "",
+        introduced=ngettext("{count} finding introduced", "{count} findings introduced",
+                            count).format(count=count),
+        severities=f" ({introduced})" if introduced else "", resolved=resolved)
 
 
 def _process(process: ProcessDiff) -> list[Line]:
     title = process.id if process.name == process.id else f"{process.id} ({process.name})"
-    out: list[Line] = [("bold", f"{title}: {process.status}")]
+    status = _(STATUS[process.status]) if process.status in STATUS else process.status
+    out: list[Line] = [("bold", f"{title}: {status}")]
     if process.status in (ADDED, REMOVED):
         sign = "+" if process.status == ADDED else "-"
         steps = process.steps_added or process.steps_removed
         file = process.new_file or process.old_file
-        out.append((STYLES[sign], f"  {sign} {len(steps)} steps in {file}"))
+        out.append((STYLES[sign], f"  {sign} " + ngettext(
+            "{count} step in {file}", "{count} steps in {file}", len(steps)).format(
+            count=len(steps), file=file)))
     else:
-        out += [("yellow", f"  ~ {c.field}: {_value(c)}") for c in process.fields]
-        out += [("green", f"  + step {_step(s)}") for s in process.steps_added]
-        out += [("red", f"  - step {_step(s)}") for s in process.steps_removed]
-        out += [("yellow", f"  ~ step {s.id}: {_changes(s.changes)}")
-                for s in process.steps_changed]
-        out += [("green", f"  + transition {_flow(f)}") for f in process.flows_added]
-        out += [("red", f"  - transition {_flow(f)}") for f in process.flows_removed]
-        out += [("yellow", f"  ~ transition {c.source} -> {c.target}: "
-                           f"{_changes(c.changes)}") for c in process.flows_changed]
-        out += [("green", f"  + role {r}") for r in process.lanes_added]
-        out += [("red", f"  - role {r}") for r in process.lanes_removed]
+        out += _edited(process)
     if not any(process.not_analysed):  # else every metric would read "n/a"
-        out += [(_metric_style(m), f"  {m.label}: {metric_change(m)}")
+        out += [(_metric_style(m), f"  {metric_label(m)}: {metric_change(m)}")
                 for m in process.changed_metrics]
     old_path, new_path = process.critical_path
     if old_path != new_path and new_path:
-        out.append(("", f"  critical path: {' -> '.join(new_path)}"))
-    for side, reason in zip(("old", "new"), process.not_analysed, strict=True):
+        out.append(("", "  " + _("critical path: {path}").format(path=" -> ".join(new_path))))
+    for old, reason in zip((True, False), process.not_analysed, strict=True):
         if reason:
-            out.append(("dim", f"  the {side} version was {reason}"))
+            text = _("the old version was {reason}") if old \
+                else _("the new version was {reason}")
+            out.append(("dim", "  " + text.format(reason=reason)))
     parts = costs(process)
     if parts:
-        out.append(("bold", f"  costs: {'; '.join(parts)}"))
+        out.append(("bold", "  " + _("costs: {costs}").format(costs=_("; ").join(parts))))
+    return out
+
+
+def _edited(process: ProcessDiff) -> list[Line]:
+    step, flow, role = _("step {what}"), _("transition {what}"), _("role {what}")
+    out: list[Line] = [("yellow", f"  ~ {c.field}: {_value(c)}") for c in process.fields]
+    out += [("green", "  + " + step.format(what=_step(s))) for s in process.steps_added]
+    out += [("red", "  - " + step.format(what=_step(s))) for s in process.steps_removed]
+    out += [("yellow", "  ~ " + step.format(what=f"{s.id}: {_changes(s.changes)}"))
+            for s in process.steps_changed]
+    out += [("green", "  + " + flow.format(what=_flow(f))) for f in process.flows_added]
+    out += [("red", "  - " + flow.format(what=_flow(f))) for f in process.flows_removed]
+    out += [("yellow", "  ~ " + flow.format(
+        what=f"{c.source} -> {c.target}: {_changes(c.changes)}")) for c in process.flows_changed]
+    out += [("green", "  + " + role.format(what=r)) for r in process.lanes_added]
+    out += [("red", "  - " + role.format(what=r)) for r in process.lanes_removed]
     return out
 
 
@@ -135,9 +162,13 @@ def _changes(changes: tuple[Change, ...]) -> str:
 
 def _step(step: StepSummary) -> str:
     name = f" ({step.name})" if step.name else ""
-    role = f" by {step.role}" if step.role else ""
-    return (f"{step.id}{name}: {step.kind}{role}, wait {duration(step.wait)}, "
-            f"duration {duration(step.duration)}")
+    if step.role:
+        return _("{step}: {kind} by {role}, wait {wait}, duration {duration}").format(
+            step=f"{step.id}{name}", kind=_(KINDS.get(step.kind, step.kind)), role=step.role,
+            wait=duration(step.wait), duration=duration(step.duration))
+    return _("{step}: {kind}, wait {wait}, duration {duration}").format(
+        step=f"{step.id}{name}", kind=_(KINDS.get(step.kind, step.kind)), wait=duration(step.wait),
+        duration=duration(step.duration))
 
 
 def _flow(flow: Flow) -> str:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from procmap.findings import Finding, Severity
-from procmap.report.text import summary_line
+from procmap.report.text import severity_label, summary_line
 from procmap.text.escape import one_line, terminal
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -23,7 +23,10 @@ def print_findings(console: Console, findings: Sequence[Finding], files: int) ->
             line = Text("  ")
             line.append(f"{terminal(finding.file)}:{finding.line}:{finding.column}", style="dim")
             line.append("  ")
-            line.append(f"{finding.severity.label:<7}", style=STYLES[finding.severity])
+            label = severity_label(finding.severity)
+            line.append(label + " " * max(0, 7 - len(label) * (2 if label.isascii() is False
+                                                                else 1)),
+                        style=STYLES[finding.severity])
             line.append(f" {finding.rule}", style="magenta")
             line.append("  " + terminal(one_line(finding.message)))
             console.print(line, soft_wrap=True)

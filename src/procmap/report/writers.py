@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from procmap.i18n import _
 from procmap.text.escape import display_path, terminal, terminal_lines
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def findings_text(findings: Sequence[Finding], files: int) -> str:
 def findings_parsable(findings: Sequence[Finding], files: int) -> str:
     from procmap.report.text import format_line
 
-    return "".join(format_line(f) + "\n" for f in findings)
+    return "".join(format_line(f, parsable=True) + "\n" for f in findings)
 
 
 def findings_rich(console: Console, findings: Sequence[Finding], files: int) -> None:
@@ -150,9 +151,9 @@ def audit_diagrams(result: AuditResult) -> dict[str, str]:
     if not drawable:
         return {}
     if not graphviz_available():
-        warnings.warn(RenderWarning(
+        warnings.warn(RenderWarning(_(
             "the HTML report has no diagrams: Graphviz's `dot` is not installed "
-            "(`procmap doctor` shows the fix; --no-diagrams silences this)"), stacklevel=2)
+            "(`procmap doctor` shows the fix; --no-diagrams silences this)")), stacklevel=2)
         return {}
     from procmap.render.build import diagram_for
     from procmap.render.graphviz import render_image
@@ -163,43 +164,45 @@ def audit_diagrams(result: AuditResult) -> dict[str, str]:
             diagram = diagram_for(analysis.entry, result.workspace, analysis, highlight=True)
             svgs[analysis.id] = render_image(diagram, "svg").decode("utf-8")
         except RenderError as exc:
-            warnings.warn(RenderWarning(f"the HTML report has no diagram of "
-                                        f"{terminal(analysis.id)}: {exc}"), stacklevel=2)
+            warnings.warn(RenderWarning(_("the HTML report has no diagram of {process}: "
+                                          "{error}").format(process=terminal(analysis.id),
+                                                            error=exc)), stacklevel=2)
     return svgs
 
 
 # ------------------------------------------------------------------ raci
 
 def raci_text(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
-              files: int) -> str:
-    from procmap.analysis.raci import to_text
+              files: int, names: Mapping[str, str] | None = None) -> str:
+    from procmap.report.raci_text import render
 
-    return terminal_lines(to_text(matrices, findings))
+    return terminal_lines(render(matrices, findings, names or {}))
 
 
 def raci_rich(console: Console, matrices: Sequence[RaciMatrix],
-              findings: Sequence[Finding], files: int) -> None:
+              findings: Sequence[Finding], files: int,
+              names: Mapping[str, str] | None = None) -> None:
     from procmap.report.raci_text import print_rich
 
-    print_rich(console, matrices, findings, files)
+    print_rich(console, matrices, findings, files, names or {})
 
 
 def raci_markdown(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
-                  files: int) -> str:
+                  files: int, **_: Any) -> str:
     from procmap.report.markdown import render_raci
 
     return render_raci(matrices, findings)
 
 
 def raci_csv(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
-             files: int) -> str:
+             files: int, **_: Any) -> str:
     from procmap.analysis.raci import to_csv
 
     return to_csv(matrices)
 
 
 def raci_json(matrices: Sequence[RaciMatrix], findings: Sequence[Finding],
-              files: int) -> str:
+              files: int, **_: Any) -> str:
     from procmap.report.json_report import document
 
     return json_text(document(findings, files, processes=[m.to_json() for m in matrices]))
@@ -222,10 +225,10 @@ def diff_json(report: DiffReport) -> str:
 def doctor_text(results: Sequence[Check]) -> str:
     lines = []
     for result in results:
-        mark = "ok " if result.ok else "MISSING"
+        mark = _("ok") if result.ok else _("MISSING")
         lines.append(f"[{mark}] {result.name}: {result.detail}")
         if not result.ok:
-            lines.append(f"        fix: {result.fix}")
+            lines.append("        " + _("fix: {fix}").format(fix=result.fix))
     return terminal_lines("\n".join(lines) + "\n")
 
 

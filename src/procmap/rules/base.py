@@ -19,12 +19,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import N_, _
 
 if TYPE_CHECKING:
     from procmap.loader.document import Document
     from procmap.model import ProcessEntry, Workspace
 
 Path = tuple[str | int, ...]
+
+#: step kinds as messages name them (the YAML value `kind: task` stays English)
+KIND_WORDS = {"start": N_("start step"), "end": N_("end step"), "task": N_("task step"),
+              "approval": N_("approval step"), "decision": N_("decision step"),
+              "parallel": N_("parallel step"), "subprocess": N_("subprocess step"),
+              "wait": N_("wait step")}
+
+
+def kind_word(kind: object) -> str:
+    """A step kind in the interface language: `task` -> 任务."""
+    value = str(getattr(kind, "value", kind))
+    return _(KIND_WORDS[value]) if value in KIND_WORDS else value
 
 
 #: where a rule runs: "load" (found while reading files), "validate", "audit",
@@ -46,13 +59,15 @@ class Option:
     def check(self, value: object) -> float | str:
         """The value as a float, or why it is not acceptable."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"must be a number, not {type(value).__name__}"
+            return _("must be a number, not {type}").format(type=type(value).__name__)
         number = float(value)
         if not math.isfinite(number):
-            return "must be a finite number"
+            return _("must be a finite number")
         if not self.minimum <= number <= self.maximum:
-            upper = "" if math.isinf(self.maximum) else f" and <= {self.maximum:g}"
-            return f"must be >= {self.minimum:g}{upper}"
+            if math.isinf(self.maximum):
+                return _("must be >= {minimum}").format(minimum=f"{self.minimum:g}")
+            return _("must be >= {minimum} and <= {maximum}").format(
+                minimum=f"{self.minimum:g}", maximum=f"{self.maximum:g}")
         return number
 
 
@@ -69,12 +84,14 @@ class Rule:
     configurable: bool = True
 
     def describe(self, values: Mapping[str, float] | None = None) -> str:
-        """The summary with the options' values (configured, else the defaults)."""
+        """The summary, in the interface language, with the options' values (configured,
+        else the defaults)."""
+        summary = _(self.summary)
         if not self.options:
-            return self.summary
+            return summary
         given = values or {}
-        return self.summary.format_map({o.name: f"{given.get(o.name, o.default):g}"
-                                        for o in self.options})
+        return summary.format_map({o.name: f"{given.get(o.name, o.default):g}"
+                                   for o in self.options})
 
 
 class RuleModule:

@@ -130,7 +130,9 @@ def option_default(name: str) -> float:
 
 def did_you_mean(name: str, candidates: list[str]) -> str:
     guess = difflib.get_close_matches(name, candidates, n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""
+    from procmap.i18n import _
+
+    return _(" (did you mean '{name}'?)").format(name=guess[0]) if guess else ""
 
 
 def severity_of(rule_id: str) -> Severity:

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
 
@@ -35,11 +36,12 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
             if len(step.next) >= 2:
                 continue
             if step.kind is Kind.DECISION:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"decision '{step.id}' has {len(step.next)} way(s) out: give it at least "
-                    "two transitions with `when:` conditions, or make it a task"),
-                    "kind")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "decision {step} has {count} way(s) out: give it at least two "
+                    "transitions with `when:` conditions, or make it a task").format(
+                    step=named(step), count=len(step.next)), "kind")
             elif step.kind is Kind.PARALLEL and incoming[step.id] < 2:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"parallel step '{step.id}' neither forks (2+ transitions out) nor joins "
-                    "(2+ in): list the branches it starts in `next`, or remove it"), "kind")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "parallel step {step} neither forks (2+ transitions out) nor joins "
+                    "(2+ in): list the branches it starts in `next`, or remove it").format(
+                    step=named(step)), "kind")

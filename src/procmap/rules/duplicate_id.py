@@ -20,6 +20,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule, ValidateContext
 
 RULE = Rule("duplicate-id", Severity.ERROR, "two steps, roles or processes share an id")
@@ -30,9 +31,10 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         first: dict[str, int] = {}
         for index, step in enumerate(entry.process.steps):
             if step.id in first:
-                yield ctx.report(RULE, entry.doc, ("steps", index, "id"), (
-                    f"step id '{step.id}' is already used by step #{first[step.id] + 1} of "
-                    "this process: give each step its own id"),
+                yield ctx.report(RULE, entry.doc, ("steps", index, "id"), _(
+                    "step id '{id}' is already used by step #{number} of this process: "
+                    "give each step its own id").format(id=step.id,
+                                                        number=first[step.id] + 1),
                     process=entry.process.id, step=step.id)
             else:
                 first[step.id] = index
@@ -40,17 +42,19 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
     for definition in ctx.workspace.role_definitions:
         role_id = definition.role.id
         if role_id in roles:
-            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (
-                f"role id '{role_id}' is already defined in {roles[role_id]}: define each "
-                "role once (shared roles belong in a role catalog)"), role=role_id)
+            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), _(
+                "role id '{id}' is already defined in {file}: define each role once "
+                "(shared roles belong in a role catalog)").format(id=role_id,
+                                                                  file=roles[role_id]),
+                role=role_id)
         else:
             roles[role_id] = definition.doc.path
     processes: dict[str, str] = {}
     for entry in ctx.processes:
         if entry.process.id in processes:
-            yield ctx.report(RULE, entry.doc, ("id",), (
-                f"process id '{entry.process.id}' is already used by "
-                f"{processes[entry.process.id]}: give each process its own id"),
+            yield ctx.report(RULE, entry.doc, ("id",), _(
+                "process id '{id}' is already used by {file}: give each process its own "
+                "id").format(id=entry.process.id, file=processes[entry.process.id]),
                 process=entry.process.id)
         else:
             processes[entry.process.id] = entry.doc.path

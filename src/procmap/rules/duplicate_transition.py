@@ -19,6 +19,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.rules.base import Rule, ValidateContext
 
 RULE = Rule("duplicate-transition", Severity.ERROR, "a step lists the same target twice")
@@ -30,8 +31,10 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
             seen: set[str] = set()
             for index, transition in enumerate(step.next):
                 if transition.to in seen:
-                    yield ctx.at_step(RULE, entry, step.id, (
-                        f"'{step.id}' already has a transition to '{transition.to}': merge "
-                        "the two into one (combine their conditions and probabilities)"),
+                    target = entry.process.step(transition.to)
+                    yield ctx.at_step(RULE, entry, step.id, _(
+                        "{step} already has a transition to {target}: merge the two into "
+                        "one (combine their conditions and probabilities)").format(
+                        step=named(step), target=named(target or transition.to)),
                         "next", index, "to")
                 seen.add(transition.to)

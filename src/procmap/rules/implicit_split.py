@@ -23,8 +23,9 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind
-from procmap.rules.base import Rule, ValidateContext
+from procmap.rules.base import Rule, ValidateContext, kind_word
 
 RULE = Rule("implicit-split", Severity.WARNING, "a task/wait/subprocess with several transitions")
 _SPLITTING = frozenset({Kind.TASK, Kind.WAIT, Kind.SUBPROCESS})
@@ -34,7 +35,8 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
     for entry in ctx.processes:
         for step in entry.process.steps:
             if step.kind in _SPLITTING and len(step.next) > 1:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"{step.kind.value} '{step.id}' has {len(step.next)} transitions and is "
-                    "read as a parallel split: add a `parallel` step if all are taken, or a "
-                    "`decision` if one is chosen"), "next", key=True)
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "{kind} {step} has {count} transitions and is read as a parallel split: "
+                    "add a `parallel` step if all are taken, or a `decision` if one is "
+                    "chosen").format(kind=kind_word(step.kind), step=named(step),
+                                     count=len(step.next)), "next", key=True)

@@ -22,6 +22,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
 
@@ -34,19 +35,21 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         process = entry.process
         for step in process.steps:
             if step.kind is Kind.END and step.next:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"end step '{step.id}' has a `next`: an end finishes the case; remove "
-                    "`next`, or make this step a task"), "next", key=True)
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "end step {step} has a `next`: an end finishes the case; remove `next`, "
+                    "or make this step a task").format(step=named(step)), "next", key=True)
                 continue
             for index, transition in enumerate(step.next):
                 target = process.step(transition.to)
                 if target is not None and target.kind is Kind.START:
-                    yield ctx.at_step(RULE, entry, step.id, (
-                        f"'{step.id}' goes back to the start step '{target.id}': nothing may "
-                        "enter a start; point it at the first real step instead"),
+                    yield ctx.at_step(RULE, entry, step.id, _(
+                        "{step} goes back to the start step {target}: nothing may enter a "
+                        "start; point it at the first real step instead").format(
+                        step=named(step), target=named(target)),
                         "next", index, "to")
                 elif transition.to == step.id and not transition.when:
-                    yield ctx.at_step(RULE, entry, step.id, (
-                        f"'{step.id}' points at itself with no condition, so a case would "
-                        "never leave it: add `when:` (and a probability) or remove the loop"),
+                    yield ctx.at_step(RULE, entry, step.id, _(
+                        "{step} points at itself with no condition, so a case would never "
+                        "leave it: add `when:` (and a probability) or remove the "
+                        "loop").format(step=named(step)),
                         "next", index, "to")

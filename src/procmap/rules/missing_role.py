@@ -16,8 +16,9 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import WORK_KINDS
-from procmap.rules.base import Rule, ValidateContext
+from procmap.rules.base import Rule, ValidateContext, kind_word
 
 RULE = Rule("missing-role", Severity.ERROR, "a task/approval/wait/subprocess without a role")
 
@@ -26,6 +27,7 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
     for entry in ctx.processes:
         for step in entry.process.steps:
             if step.kind in WORK_KINDS and not step.role:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"{step.kind.value} step '{step.id}' has no `role`: say who does it "
-                    "(e.g. `role: cs-agent`); the role is also its swimlane"), "id", key=True)
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "{kind} {step} has no `role`: say who does it (e.g. `role: cs-agent`); "
+                    "the role is also its swimlane").format(kind=kind_word(step.kind),
+                                                            step=named(step)), "id", key=True)

@@ -25,6 +25,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
 from procmap.rules.graph import has_dangling_transition, reachable, reverse
@@ -46,11 +47,11 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         for step in process.steps:
             if step.id not in can_finish:
                 if not step.next:
-                    why = "it has no `next`"
+                    why = _("it has no `next`")
                 elif not successors[step.id]:  # unknown-reference reports the targets
-                    why = "its `next` names no step of this process"
+                    why = _("its `next` names no step of this process")
                 else:
-                    why = "every path from it loops or stops before reaching an end"
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"a case at '{step.id}' can never finish: {why}; add a transition "
-                    "towards an end step"), "id", key=True)
+                    why = _("every path from it loops or stops before reaching an end")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "a case at {step} can never finish: {why}; add a transition towards an "
+                    "end step").format(step=named(step), why=why), "id", key=True)

@@ -21,6 +21,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import CHOICE_KINDS
 from procmap.rules.base import Rule, ValidateContext
 
@@ -34,9 +35,10 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         for step in entry.process.steps:
             for index, transition in enumerate(step.next):
                 if transition.probability is not None and not 0 <= transition.probability <= 1:
-                    yield ctx.at_step(RULE, entry, step.id, (
-                        f"probability {transition.probability:g} is outside 0..1: a "
-                        "probability is the share of cases taking this branch"),
+                    yield ctx.at_step(RULE, entry, step.id, _(
+                        "probability {value} is outside 0..1: a probability is the share of "
+                        "cases taking this branch").format(
+                        value=f"{transition.probability:g}"),
                         "next", index, "probability")
             if step.kind not in CHOICE_KINDS or len(step.next) < 2:
                 continue
@@ -45,11 +47,13 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
                 continue
             if len(given) < len(step.next):
                 missing = next(i for i, t in enumerate(step.next) if t.probability is None)
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"'{step.id}' gives probabilities for {len(given)} of its "
-                    f"{len(step.next)} transitions: give one for every transition "
-                    "(or none, for equally likely branches)"), "next", missing, "to")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "{step} gives probabilities for {given} of its {count} transitions: "
+                    "give one for every transition (or none, for equally likely "
+                    "branches)").format(step=named(step), given=len(given),
+                                        count=len(step.next)), "next", missing, "to")
             elif abs(sum(given) - 1) > TOLERANCE:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"the probabilities of '{step.id}' sum to {sum(given):.3g}, not 1: "
-                    "adjust them so exactly one branch is taken"), "next")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "the probabilities of {step} sum to {sum}, not 1: adjust them so "
+                    "exactly one branch is taken").format(step=named(step),
+                                                          sum=f"{sum(given):.3g}"), "next")

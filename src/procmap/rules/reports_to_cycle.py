@@ -20,6 +20,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.rules.base import Rule, ValidateContext
 
 RULE = Rule("reports-to-cycle", Severity.ERROR, "the reports_to chain loops")
@@ -44,12 +45,13 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
             continue
         loop = chain[position[current]:]
         first = roles[loop[0]]
-        yield ctx.report(RULE, first.doc, (*first.path, "reports_to"), (
-            f"the reports_to chain loops: {_shown(loop)}; the top of a chain reports to "
-            "nobody (remove one `reports_to`)"), role=loop[0])
+        yield ctx.report(RULE, first.doc, (*first.path, "reports_to"), _(
+            "the reports_to chain loops: {chain}; the top of a chain reports to nobody "
+            "(remove one `reports_to`)").format(chain=_shown(loop)), role=loop[0])
 
 
 def _shown(loop: list[str]) -> str:
     if len(loop) <= 12:
         return " -> ".join([*loop, loop[0]])
-    return " -> ".join([*loop[:5], f"... ({len(loop) - 10} more)", *loop[-5:], loop[0]])
+    more = _("... ({count} more)").format(count=len(loop) - 10)
+    return " -> ".join([*loop[:5], more, *loop[-5:], loop[0]])

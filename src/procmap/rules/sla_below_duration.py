@@ -15,6 +15,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model.fields import format_hours
 from procmap.rules.base import Rule, ValidateContext
 
@@ -25,8 +26,9 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
     for entry in ctx.processes:
         for step in entry.process.steps:
             if step.sla is not None and step.time > step.sla + 1e-9:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"'{step.id}' plans {format_hours(step.time)} (wait "
-                    f"{format_hours(step.wait)} + work {format_hours(step.duration)}) against "
-                    f"an SLA of {format_hours(step.sla)}: every case breaches it; cut the wait "
-                    "or raise the SLA"), "sla")
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "{step} plans {time} (wait {wait} + work {work}) against an SLA of "
+                    "{sla}: every case breaches it; cut the wait or raise the SLA").format(
+                    step=named(step), time=format_hours(step.time),
+                    wait=format_hours(step.wait), work=format_hours(step.duration),
+                    sla=format_hours(step.sla)), "sla")

@@ -19,6 +19,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind, ProcessEntry
 from procmap.rules.base import Rule, ValidateContext
 from procmap.rules.graph import first_cycle_edges
@@ -37,7 +38,14 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         entry = entries[caller]
         step = next(s for s in entry.process.steps
                     if s.kind is Kind.SUBPROCESS and s.process == callee)
-        loop = "itself" if caller == callee else f"'{callee}', which calls back into it"
-        yield ctx.at_step(RULE, entry, step.id, (
-            f"'{caller}' calls {loop}: a subprocess loop never finishes; model the repeat as "
-            "a rework loop inside one process instead"), "process")
+        process = entry.process
+        if caller == callee:
+            message = _("{process} calls itself: a subprocess loop never finishes; model the "
+                        "repeat as a rework loop inside one process instead").format(
+                process=named(process))
+        else:
+            message = _("{process} calls {callee}, which calls back into it: a subprocess "
+                        "loop never finishes; model the repeat as a rework loop inside one "
+                        "process instead").format(process=named(process),
+                                                  callee=named(entries[callee].process))
+        yield ctx.at_step(RULE, entry, step.id, message, "process")

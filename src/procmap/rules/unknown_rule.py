@@ -25,6 +25,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _
 from procmap.model import ProcessEntry
 from procmap.rules.base import Rule, ValidateContext
 
@@ -55,14 +56,15 @@ def _check_list(ctx: ValidateContext, entry: ProcessEntry, value: object,
         module = rules.get(text)
         where = (*path, position) if isinstance(value, list) else path
         if module is None:
-            yield ctx.report(RULE, entry.doc, where, (
-                f"x-ignore names no rule '{_short(text)}'{did_you_mean(text, list(rules))}: "
-                "it silences nothing; see docs/rules.md for the ids"),
+            yield ctx.report(RULE, entry.doc, where, _(
+                "x-ignore names no rule '{rule}'{hint}: it silences nothing; see "
+                "docs/rules.md for the ids").format(rule=_short(text),
+                                                    hint=did_you_mean(text, list(rules))),
                 process=process.id, step=step)
         elif not module.rule.configurable:
-            yield ctx.report(RULE, entry.doc, where, (
-                f"'{text}' cannot be ignored: a file that fails it cannot be checked; fix "
-                "the file instead"), process=process.id, step=step)
+            yield ctx.report(RULE, entry.doc, where, _(
+                "'{rule}' cannot be ignored: a file that fails it cannot be checked; fix "
+                "the file instead").format(rule=text), process=process.id, step=step)
 
 
 def _short(text: str) -> str:

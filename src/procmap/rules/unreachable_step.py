@@ -23,6 +23,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.model import Kind
 from procmap.rules.base import Rule, ValidateContext
 from procmap.rules.graph import has_dangling_transition, reachable
@@ -42,6 +43,6 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
         seen = reachable(successors, starts[:1])
         for step in process.steps:
             if step.id not in seen and step.kind is not Kind.START:
-                yield ctx.at_step(RULE, entry, step.id, (
-                    f"no path from the start reaches '{step.id}': point some step's `next` "
-                    "at it, or delete it"), "id", key=True)
+                yield ctx.at_step(RULE, entry, step.id, _(
+                    "no path from the start reaches {step}: point some step's `next` at it, "
+                    "or delete it").format(step=named(step)), "id", key=True)

@@ -26,6 +26,7 @@ Passing:
 from collections.abc import Iterator
 
 from procmap.findings import Finding, Severity
+from procmap.i18n import _, named
 from procmap.rules.base import Rule, ValidateContext
 
 RULE = Rule("unused-role", Severity.WARNING, "a role that no step, owner or RACI entry uses")
@@ -45,6 +46,7 @@ def check(ctx: ValidateContext) -> Iterator[Finding]:
                                        and definition.doc.path in ctx.workspace.explicit):
             continue  # a catalog named next to some processes serves others we cannot see
         if role_id not in used:
-            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), (
-                f"role '{role_id}' is not used by any step, owner or RACI entry: remove it, "
-                "or assign it where it works"), role=role_id)
+            yield ctx.report(RULE, definition.doc, (*definition.path, "id"), _(
+                "role {role} is not used by any step, owner or RACI entry: remove it, or "
+                "assign it where it works").format(role=named(definition.role)),
+                role=role_id)
