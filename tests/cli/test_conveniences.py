@@ -37,6 +37,16 @@ def test_help_lists_the_registered_formats(run_cli: RunCli, command: str, regist
     assert "<str>" not in result.stdout  # metavars say what the value is
 
 
+@pytest.mark.parametrize("command", [
+    "validate", "audit", "raci", "render", "diff", "import", "init", "doctor", "schema",
+    "simulate", "conform", "handbook"])
+def test_help_shows_metavars_not_python_types(run_cli: RunCli, command: str) -> None:
+    result = run_cli([command, "--help"], env={"COLUMNS": "200"})
+    assert result.returncode == 0
+    for python_type in ("<str>", "<list[", "<int", "<float", "<bool", "<path"):
+        assert python_type not in result.stdout, (command, python_type)
+
+
 def test_completion_lists_format_values(run_cli: RunCli) -> None:
     result = run_cli([], env={"_PROCMAP_COMPLETE": "complete_bash", "COMP_WORDS":
                               "procmap audit --format ", "COMP_CWORD": "3"},

@@ -14,6 +14,24 @@ from procmap.cli.common import LangOption, Verbosity
 from procmap.cli.validate import validate
 from procmap.i18n import _
 
+
+def _argument_help_without_python_types() -> None:
+    """typer >= 0.20 appends the Python type to arguments in --help (`PATH <list[str]>`,
+    `file <str>`); procmap's arguments have metavars that say what they are."""
+    from typer.core import TyperArgument
+
+    shown = getattr(TyperArgument, "display_type_rich", None)
+    if shown is None:
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.metavar else shown(self, ctx)  # type: ignore[no-any-return]
+
+    TyperArgument.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_argument_help_without_python_types()
+
 app = typer.Typer(
     name="procmap",
     help=_("Business processes as code: validate, audit and draw process files.\n\n"

@@ -12,7 +12,8 @@ from procmap.i18n import _, ngettext
 
 
 def import_bpmn(
-    file: Annotated[str, typer.Argument(help=_("the BPMN 2.0 file to import (.bpmn)"))],
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help=_("the BPMN 2.0 file to import (.bpmn)"))],
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="OUT", help=_(
         "OUT.yaml (one process), or a directory: each process becomes DIR/<id>.yaml "
         "[default: stdout, one process only]"))] = None,

@@ -14,7 +14,8 @@ TEMPLATES = ("roles.yaml", "refund-request.yaml")
 
 
 def init(
-    directory: Annotated[str, typer.Argument(help=_("where to write the example"))] = ".",
+    directory: Annotated[str, typer.Argument(
+        metavar="DIR", help=_("where to write the example"))] = ".",
     force: Annotated[bool, typer.Option("--force", help=_("overwrite existing files"))] = False,
     lang: LangOption = None,
 ) -> None:

@@ -11,7 +11,7 @@ from procmap.i18n import _
 
 
 def schema(
-    output: Annotated[str | None, typer.Option("--output", "-o",
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE",
                                                help=_("write to a file instead"))] = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of format 1, for editors and other validators.

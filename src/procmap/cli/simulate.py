@@ -38,15 +38,15 @@ def simulate(
     config: ConfigOption = None,
     process: ProcessOption = None,
     lang: LangOption = None,
-    cases: Annotated[int, typer.Option("--cases", min=1, max=10_000_000,
+    cases: Annotated[int, typer.Option("--cases", metavar="N", min=1, max=10_000_000,
                                        help="measured cases per process")] = 10_000,
     warmup: Annotated[int | None, typer.Option(
-        "--warmup", min=0, max=10_000_000, show_default=False,
+        "--warmup", metavar="N", min=0, max=10_000_000, show_default=False,
         help="cases per process simulated before measuring [default: a tenth of "
              "--cases, at most 1000]")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="the same seed gives the "
+    seed: Annotated[int, typer.Option("--seed", metavar="N", min=0, help="the same seed gives the "
                                       "same numbers on every machine")] = 0,
-    replications: Annotated[int, typer.Option("--replications", min=1, max=1000,
+    replications: Annotated[int, typer.Option("--replications", metavar="N", min=1, max=1000,
                                               help="independent runs; figures are "
                                               "their means with a 95% interval")] = 5,
     sets: Annotated[list[str] | None, typer.Option(
