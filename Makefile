@@ -25,26 +25,38 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
-## run: install procmap and validate, audit and render examples/ into out/, and check a
+# the examples' settings (costs in CNY); procmap.toml is found from the current directory
+EXAMPLES_CONFIG := --config examples/procmap.toml
+
+## run: install procmap and run every command over examples/ into out/ (audit, render, handbook,
+## raci, schema, import, simulate), and check a
 ## log simulated from them (procmap conform -> out/conform.html)
 run: $(STAMP) system-deps
 	@mkdir -p out
 	$(BIN)/procmap validate examples
-	$(BIN)/procmap audit examples --fail-on never --format markdown -o out/audit.md
-	$(BIN)/procmap audit examples --fail-on never --format html -o out/audit.html
-	$(BIN)/procmap audit examples --fail-on never --format json -o out/audit.json
-	$(BIN)/procmap audit examples --fail-on never
+	$(BIN)/procmap audit examples $(EXAMPLES_CONFIG) --fail-on never --format markdown -o out/audit.md
+	$(BIN)/procmap audit examples $(EXAMPLES_CONFIG) --fail-on never --format html -o out/audit.html
+	$(BIN)/procmap audit examples $(EXAMPLES_CONFIG) --fail-on never --format json -o out/audit.json
+	$(BIN)/procmap audit examples $(EXAMPLES_CONFIG) --fail-on never
 	$(BIN)/procmap render examples -o out --format svg --highlight
 	$(BIN)/procmap render examples -o out --format png --highlight
 	$(BIN)/procmap render examples -o out --format html --highlight
 	$(BIN)/procmap render examples -o out --format mmd
 	$(BIN)/procmap render examples -o out --format bpmn
-	$(BIN)/procmap handbook examples -o out/handbook
-	$(BIN)/procmap simulate examples --fail-on never --format html -o out/simulate.html
-	$(BIN)/procmap simulate examples --fail-on never --format markdown -o out/simulate.md
-	$(BIN)/procmap simulate examples --fail-on never --format json -o out/simulate.json \
+	$(BIN)/procmap handbook examples $(EXAMPLES_CONFIG) --lang zh -o out/handbook
+	$(BIN)/procmap handbook examples $(EXAMPLES_CONFIG) --lang en -o out/handbook-en
+	$(BIN)/procmap audit examples $(EXAMPLES_CONFIG) --fail-on never --lang zh --format html -o out/audit-zh.html
+	$(BIN)/procmap raci examples $(EXAMPLES_CONFIG) --format markdown -o out/raci.md
+	$(BIN)/procmap raci examples $(EXAMPLES_CONFIG) --lang zh --format markdown -o out/raci-zh.md
+	$(BIN)/procmap schema -o out/procmap-1.schema.json
+	$(BIN)/procmap import out/complaint-handling.bpmn -o out/imported --force
+	$(BIN)/procmap validate out/imported
+	$(BIN)/procmap doctor
+	$(BIN)/procmap simulate examples $(EXAMPLES_CONFIG) --fail-on never --format html -o out/simulate.html
+	$(BIN)/procmap simulate examples $(EXAMPLES_CONFIG) --fail-on never --format markdown -o out/simulate.md
+	$(BIN)/procmap simulate examples $(EXAMPLES_CONFIG) --fail-on never --format json -o out/simulate.json \
 		--log out/example-log.csv
-	$(BIN)/procmap conform out/example-log.csv examples --fail-on never --format html -o out/conform.html
+	$(BIN)/procmap conform out/example-log.csv examples $(EXAMPLES_CONFIG) --fail-on never --format html -o out/conform.html
 	@echo "procmap: reports and diagrams are in out/"
 
 ## test: install the dev extras and run the whole suite; ends with what was skipped and why

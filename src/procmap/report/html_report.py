@@ -61,7 +61,8 @@ def report_context(result: AuditResult, diagrams: Mapping[str, str] | None = Non
         "summary": [_summary_row(a, result.audit_findings.get(a.id, []), result)
                     for a in result.processes],
         "organisation": _organisation(result),
-        "findings": [_finding_row(f, result.currency) for f in by_cost(result.findings)],
+        "findings": [_finding_row(f, result.currency, _process_names(result))
+                     for f in by_cost(result.findings)],
         "processes": [_process(a, result.audit_findings.get(a.id, []),
                                Markup(_inline_svg(diagrams[a.id], a.id))
                                if diagrams.get(a.id) else None, result)
@@ -136,10 +137,18 @@ def _organisation(result: AuditResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _finding_row(finding: Finding, currency: str | None = None) -> dict[str, Any]:
+def _process_names(result: AuditResult) -> dict[str, str]:
+    """Process id -> the name people know it by (the id stays in the JSON report)."""
+    return {p.entry.process.id: p.entry.process.name or p.entry.process.id
+            for p in result.processes}
+
+
+def _finding_row(finding: Finding, currency: str | None = None,
+                 names: dict[str, str] | None = None) -> dict[str, Any]:
     label = _SEVERITY[finding.severity]
+    process = finding.process or ""
     return {"severity": label, "severity_label": _(_SEVERITY_LABELS[label]),
-            "rule": finding.rule, "process": finding.process or "",
+            "rule": finding.rule, "process": (names or {}).get(process, process),
             "where": f"{finding.file}:{finding.line}:{finding.column}",
             "step": finding.step or "", "role": "" if finding.step else finding.role or "",
             "cost": cost_text(finding, currency), "message": finding.message}
