@@ -39,6 +39,9 @@ class AuditResult:
     #: every role with work in an analysed process, across processes (organisation.py)
     roles: dict[str, RoleLoad] = field(default_factory=dict)
     currency: str | None = None  # [money] currency of procmap.toml
+    #: [thresholds] utilization-warning in use (role-overload's option): reports mark
+    #: roles from this utilization as highly loaded
+    utilization_warning: float = 1.0
 
     @property
     def analysed(self) -> list[ProcessAnalysis]:
@@ -199,7 +202,8 @@ def run_audit(validation: Validation, config: Config, *,
     return AuditResult(files=validation.files, findings=findings, processes=processes,
                        workspace=workspace,
                        audit_findings={p.id: p.findings for p in processes},
-                       roles=roles, currency=config.currency)
+                       roles=roles, currency=config.currency,
+                       utilization_warning=config.threshold("utilization-warning"))
 
 
 def analyse_workspace(workspace: Workspace, config: Config,

@@ -48,14 +48,12 @@ class RoleRow:
     processes: list[tuple[str, float]]  # (process name, share of utilization)
     queue_wait_hours: float | None
     cost: float | None  # per person-hour
+    warning: float  # utilization-warning in use
 
     @property
     def level(self) -> str:
-        """"over" at utilization >= 1, "high" from 0.85, else ""."""
-        if self.utilization is None:
-            return ""
-        return "over" if self.utilization >= 1 - 1e-12 else "high" \
-            if self.utilization >= 0.85 - 1e-12 else ""
+        """"over" at utilization >= 1, "high" from utilization-warning, else ""."""
+        return load_level(self.utilization, self.warning)
 
     @property
     def queue_text(self) -> str:
@@ -75,6 +73,15 @@ class ProcessRoleRow:
     utilization_here: float | None  # this process's demand only
     utilization: float | None  # organisation-wide
     overloaded: bool
+
+
+def load_level(utilization: float | None, warning: float) -> str:
+    """"over" at utilization >= 1, "high" from `warning` (the configured
+    utilization-warning of role-overload), else ""."""
+    if utilization is None:
+        return ""
+    return "over" if utilization >= 1 - 1e-12 else "high" \
+        if utilization >= warning - 1e-12 else ""
 
 
 def sla_view(analysis: ProcessAnalysis, result: AuditResult) -> SlaView:
@@ -125,7 +132,7 @@ def _role_row(result: AuditResult, load: RoleLoad) -> RoleRow:
     return RoleRow(load.id, load.name, load.utilization, load.load_hours_per_day,
                    load.capacity_hours_per_day,
                    [(process_name(result, p), share) for p, share in load.processes.items()],
-                   load.queue_wait_hours, load.cost)
+                   load.queue_wait_hours, load.cost, result.utilization_warning)
 
 
 def process_roles(analysis: ProcessAnalysis, result: AuditResult) -> list[ProcessRoleRow]:

@@ -189,7 +189,7 @@ def _rich_roles(analysis: ProcessAnalysis, result: AuditResult) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    from procmap.report.audit_data import money, process_roles
+    from procmap.report.audit_data import load_level, money, process_roles
 
     roles = Table(box=None, pad_edge=False, show_edge=False)
     roles.add_column(_("role"))
@@ -200,8 +200,8 @@ def _rich_roles(analysis: ProcessAnalysis, result: AuditResult) -> Table:
     for row in process_roles(analysis, result):
         cell = Text("")
         if row.utilization is not None:
-            style = "red" if row.overloaded else "yellow" if row.utilization >= 0.85 \
-                else "green"
+            style = "red" if row.overloaded else "yellow" if load_level(
+                row.utilization, result.utilization_warning) else "green"
             filled = max(0, min(20, round(row.utilization * 20)))
             cell = Text("█" * filled, style=style)
             cell.append("░" * (20 - filled), style="dim")

@@ -17,7 +17,13 @@ from procmap import __version__
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
 from procmap.i18n import N_, _, ngettext
-from procmap.report.audit_data import money, process_roles, role_rows, sla_view
+from procmap.report.audit_data import (
+    load_level,
+    money,
+    process_roles,
+    role_rows,
+    sla_view,
+)
 from procmap.report.markdown import cost_text
 
 if TYPE_CHECKING:
@@ -180,7 +186,8 @@ def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: Any,
     view["worst"] = _h(metrics.worst_lead_time_hours)
     view["critical_path"] = list(metrics.critical_path)
     # organisation-wide utilization (every process of the invocation), as role-overload
-    view["roles"] = [_role_row(row.id, row.effort_hours, row.utilization)
+    view["roles"] = [_role_row(row.id, row.effort_hours, row.utilization,
+                               result.utilization_warning)
                      for row in process_roles(analysis, result)]
     lead_time = metrics.expected_lead_time_hours
     view["steps"] = [
@@ -194,10 +201,11 @@ def _process(analysis: ProcessAnalysis, findings: list[Finding], svg: Any,
     return view
 
 
-def _role_row(role: str, hours: float, utilization: float | None) -> dict[str, Any]:
+def _role_row(role: str, hours: float, utilization: float | None,
+              warning: float) -> dict[str, Any]:
     row: dict[str, Any] = {"role": role, "effort": _h(hours), "bar": None}
     if utilization is not None:
-        level = "over" if utilization >= 1 else "high" if utilization >= 0.85 else ""
+        level = load_level(utilization, warning)
         row["bar"] = (level, f"{min(100.0, utilization * 100):.1f}",
                       wording.percent(utilization))
     return row
