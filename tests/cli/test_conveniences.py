@@ -210,6 +210,26 @@ def test_audit_html_without_graphviz_says_diagrams_were_left_out(run_cli: RunCli
     assert silent.stderr == ""
 
 
+@pytest.mark.graphviz
+def test_audit_html_of_many_processes_stays_readable(run_cli: RunCli, tmp_path: Path) -> None:
+    from procmap.report.writers import MAX_INLINE_DIAGRAMS
+
+    count = MAX_INLINE_DIAGRAMS + 1
+    write(tmp_path, {f"p{i}.yaml": CLEAN.replace("id: refund", f"id: p{i}").replace(
+        "cs-agent", f"agent-{i}") for i in range(count)})
+    result = run_cli(["audit", ".", "-f", "html", "-o", "r.html", "--fail-on", "never"])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"procmap: warning: the HTML report shows no diagrams: {count} processes are more "
+        f"than {MAX_INLINE_DIAGRAMS} a readable page holds; `procmap handbook` writes a "
+        "page per process with its diagram\n")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<svg" not in page and page.count("p1") >= 1
+    few = run_cli(["audit", "p1.yaml", "p2.yaml", "-f", "html", "-o", "few.html"])
+    assert few.returncode == 0, few.stderr
+    assert (tmp_path / "few.html").read_text(encoding="utf-8").count('class="diagram scroll"') == 2
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_diff_main_on_a_master_repository_suggests_master(run_cli: RunCli, tmp_path: Path) -> None:
     import os

@@ -11,13 +11,12 @@ import dataclasses
 import os
 import re
 import shutil
-import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from procmap.errors import ProcmapError
+from procmap.progress import progress
 
 if TYPE_CHECKING:
     from procmap.handbook.build import Handbook, ProcessView, Ref
@@ -37,23 +36,6 @@ class HandbookError(ProcmapError):
     """The handbook could not be written (the target, Graphviz, Chromium)."""
 
 
-# ------------------------------------------------------------------ progress
-
-
-@contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[..., None]]:
-    """A progress bar on stderr, only when it is a terminal; yields `advance(n=1)`."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda n=1: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda n=1: progress.advance(task, n)
-
-
 # ------------------------------------------------------------------ diagrams
 
 
@@ -69,7 +51,7 @@ def draw_diagrams(handbook: Handbook, workspace: Workspace, cache: DiagramCache,
 
     diagrams = {id(view): _diagram(view, workspace) for view in handbook.processes}
     wanted = [d for d in diagrams.values() if d is not None]
-    with _progress(label, len(wanted)) as advance:
+    with progress(label, len(wanted)) as advance:
         cache.fill(wanted, advance)
     for view in handbook.processes:
         diagram = diagrams[id(view)]
@@ -206,7 +188,7 @@ def write_site(handbook: Handbook, target: str, label: str) -> list[str]:
 def _write_all(build: str, pages: Iterator[tuple[str, str]], total: int,
                label: str) -> list[str]:
     written = []
-    with _progress(label, total) as advance:
+    with progress(label, total) as advance:
         for relative, text in pages:
             _write(build, relative, text)
             written.append(relative)

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 #: larger processes are left out of the HTML report's diagrams (Graphviz takes ~15 s
 #: for 1,000 nodes); `procmap render` draws them on their own
 MAX_DIAGRAM_STEPS = 300
+#: a report of more processes links no diagrams inline (1,000 would make a page of about
+#: 170 MB); `procmap handbook` gives each process a page with its diagram
+MAX_INLINE_DIAGRAMS = 50
+_BATCH = 25  # diagrams per Graphviz run (render_svgs)
 
 
 def json_text(data: Any) -> str:
@@ -143,7 +147,7 @@ def audit_sarif(result: AuditResult, **_: Any) -> str:
 def audit_diagrams(result: AuditResult) -> dict[str, str]:
     """Swimlane SVGs for the HTML report by process id. The report is complete without
     them: when Graphviz is missing or fails, a `RenderWarning` says what was left out."""
-    from procmap.render.errors import RenderError, RenderWarning
+    from procmap.render.errors import RenderWarning
     from procmap.render.graphviz import graphviz_available
 
     drawable = [a for a in result.processes if a.metrics is not None
@@ -155,19 +159,49 @@ def audit_diagrams(result: AuditResult) -> dict[str, str]:
             "the HTML report has no diagrams: Graphviz's `dot` is not installed "
             "(`procmap doctor` shows the fix; --no-diagrams silences this)")), stacklevel=2)
         return {}
-    from procmap.render.build import diagram_for
-    from procmap.render.graphviz import render_image
+    if len(drawable) > MAX_INLINE_DIAGRAMS:
+        warnings.warn(RenderWarning(_(
+            "the HTML report shows no diagrams: {count} processes are more than {limit} "
+            "a readable page holds; `procmap handbook` writes a page per process with its "
+            "diagram").format(count=len(drawable), limit=MAX_INLINE_DIAGRAMS)), stacklevel=2)
+        return {}
+    return _drawn(result, drawable)
+
+
+def _drawn(result: AuditResult, drawable: list[Any]) -> dict[str, str]:
+    """Draw in batches of `_BATCH` per Graphviz run, with a progress bar on a terminal."""
+    from procmap.progress import progress
+    from procmap.render.errors import RenderError, RenderWarning
+    from procmap.render.graphviz import render_svgs
 
     svgs: dict[str, str] = {}
-    for analysis in drawable:
-        try:
-            diagram = diagram_for(analysis.entry, result.workspace, analysis, highlight=True)
-            svgs[analysis.id] = render_image(diagram, "svg").decode("utf-8")
-        except RenderError as exc:
-            warnings.warn(RenderWarning(_("the HTML report has no diagram of {process}: "
-                                          "{error}").format(process=terminal(analysis.id),
-                                                            error=exc)), stacklevel=2)
+    with progress(_("drawing diagrams"), len(drawable)) as advance:
+        for start in range(0, len(drawable), _BATCH):
+            batch = drawable[start:start + _BATCH]
+            made = [_diagram(result, a) for a in batch]
+            ready = [d for d in made if not isinstance(d, RenderError)]
+            svgs_of = iter(render_svgs(ready))
+            drawn = [d if isinstance(d, RenderError) else next(svgs_of) for d in made]
+            for analysis, svg in zip(batch, drawn, strict=True):
+                if isinstance(svg, RenderError):
+                    warnings.warn(RenderWarning(_(
+                        "the HTML report has no diagram of {process}: {error}").format(
+                            process=terminal(analysis.id), error=svg)), stacklevel=2)
+                else:
+                    svgs[analysis.id] = svg.decode("utf-8")
+            advance(len(batch))
     return svgs
+
+
+def _diagram(result: AuditResult, analysis: Any) -> Any:
+    """The highlighted diagram of a process, or the RenderError that prevents it."""
+    from procmap.render.build import diagram_for
+    from procmap.render.errors import RenderError
+
+    try:
+        return diagram_for(analysis.entry, result.workspace, analysis, highlight=True)
+    except RenderError as exc:
+        return exc
 
 
 # ------------------------------------------------------------------ raci
