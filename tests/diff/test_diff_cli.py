@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -132,6 +133,37 @@ def test_renamed_file_is_the_same_process(run_cli: Any, tmp_path: Path) -> None:
     assert process["steps"] == {"added": [], "removed": [], "changed": []}
     assert all(m["delta"] == 0 for m in process["metrics"].values())
     assert report["findings"]["introduced"] == [] == report["findings"]["resolved"]
+
+
+SPREAD_PROCESS = """\
+procmap: 1
+id: refund
+name: 退款
+owner: agent
+demand: 10/d
+roles:
+  - {id: agent, name: 客服, capacity: 2}
+steps:
+  - {id: start, kind: start, next: work}
+  - {id: work, name: 处理, role: agent, duration: DURATION, next: done}
+  - {id: done, kind: end}
+"""
+
+
+def test_a_varying_duration_is_shown_as_written(run_cli: Any, tmp_path: Path) -> None:
+    for side, written in (("old", "1h"), ("new", "{median: 1h, p90: 3h}")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "p.yaml").write_text(
+            SPREAD_PROCESS.replace("DURATION", written), encoding="utf-8")
+    text = run_cli(["diff", "old", "new"]).stdout
+    assert "~ step work: duration 1h -> {median: 1h, p90: 3h} (mean 1.44h)" in text
+    report = json.loads(run_cli(["diff", "old", "new", "--format", "json"]).stdout)
+    [change] = report["processes"][0]["steps"]["changed"][0]["changes"]
+    assert change["field"] == "duration" and change["old"] == 1.0
+    # a lognormal with median 1h and p90 3h: mean = exp(sigma^2 / 2), sigma = ln 3 / z90
+    sigma = math.log(3.0) / 1.2815515655446004
+    assert change["new"] == pytest.approx(
+        {"median": 1.0, "p90": 3.0, "mean": math.exp(sigma * sigma / 2)})
 
 
 def test_added_and_removed_processes(run_cli: Any, tmp_path: Path) -> None:

@@ -299,6 +299,8 @@ def _step_value(step: Step, name: str) -> Any:
     value = getattr(step, name)
     if name == "kind":
         return value.value
+    if hasattr(value, "p90"):  # a {median, p90} duration (model.fields.Spread)
+        return {"median": value.median, "p90": value.p90, "mean": float(value)}
     return list(value) if isinstance(value, list) else value
 
 

@@ -29,6 +29,10 @@ def value(field: str, data: Any) -> str:
         return str(data).lower()
     if isinstance(data, list):
         return ", ".join(str(v) for v in data) if data else NONE
+    if isinstance(data, dict) and {"median", "p90", "mean"} <= set(data):
+        return _("{{median: {median}, p90: {p90}}} (mean {mean})").format(
+            median=duration(data["median"]), p90=duration(data["p90"]),
+            mean=f"{data['mean']:.2f}h")
     if isinstance(data, (float, int)):
         if field in HOURS_FIELDS:
             return duration(float(data))
