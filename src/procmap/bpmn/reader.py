@@ -772,6 +772,10 @@ class Reader:
                 "own").format(what=self.describe(element),
                               activity=activity.name or activity.key), process, activity.key)
             return
+        self._report_boundary_branch(element, process, activity, outcome)
+
+    def _report_boundary_branch(self, element: etree._Element, process: Process,
+                                activity: Node, outcome: Node) -> None:
         interrupting = element.get("cancelActivity", "true") != "false"
         effect = (_("interrupts the activity") if interrupting else
                   _("runs alongside the activity (non-interrupting)"))
@@ -788,11 +792,7 @@ class Reader:
         merged into a branch the outcome already had."""
         trigger = " + ".join(triggers) or "none"
         label = clean_name(element.get("name")) or trigger
-        data: dict[str, Any] = {"x-bpmn-boundary": trigger}
-        timer = next((d for d in self._definitions(element)
-                      if local(d) == "timerEventDefinition"), None)
-        if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
-            data["x-bpmn-timer"] = duration
+        data = self._boundary_data(element, trigger)
         merged = 0
         for flow in outgoing:
             target = flow.get("targetRef") or ""
@@ -803,6 +803,15 @@ class Reader:
                 continue
             outcome.next.append(Flow(target, when=label, data=dict(data)))
         return merged
+
+    def _boundary_data(self, element: etree._Element, trigger: str) -> dict[str, Any]:
+        """What the branches of a boundary event keep: its trigger, and a timer's duration."""
+        data: dict[str, Any] = {"x-bpmn-boundary": trigger}
+        timer = next((d for d in self._definitions(element)
+                      if local(d) == "timerEventDefinition"), None)
+        if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
+            data["x-bpmn-timer"] = duration
+        return data
 
     def _links(self, process: Process) -> None:
         """Link events are go-tos: each throw leads to the catch of the same name, or the
