@@ -118,11 +118,7 @@ def file_name(stem: str) -> str:
 
 def build(model: Model) -> ImportResult:
     processes = [p for p in model.processes if p.nodes]
-    for process in model.processes:
-        if not process.nodes:
-            model.report(UNSUPPORTED, process.line, 1, _(
-                "process '{name}' ({id}) has no flow elements: it is left out").format(
-                    name=process.name, id=process.bpmn_id), bpmn_id=process.bpmn_id)
+    _report_empty(model)
     _process_ids(processes)
     role_ids = _role_ids(model)
     step_ids: dict[str, dict[str, str]] = {p.key: _step_ids(p) for p in processes}
@@ -132,18 +128,39 @@ def build(model: Model) -> ImportResult:
     by_id = {role_ids[k]: r for k, r in model.roles.items()}
     rank = {role_ids[k]: i for i, k in enumerate(model.roles)}
     for process in processes:
-        ids = step_ids[process.key]
-        order = list(process.nodes.values()) if process.restored else _flow_order(process)
-        steps = [_step(n, ids, role_ids, by_key) for n in order]
-        _drop_inferable_roles(steps, {ids[n.key] for n in process.nodes.values()
-                                      if not n.restored and n.kind in _EVENTS_AND_GATEWAYS})
-        data = _process_data(process, steps)
-        uses = _roles_used(data, process, by_id, role_ids, rank)
-        used_roles.update(uses)
-        imported.append(ImportedProcess(data, uses, _source(process), process.restored))
+        item = _import_process(process, step_ids[process.key], role_ids, by_key, by_id, rank)
+        used_roles.update(item.roles)
+        imported.append(item)
     roles = {role_ids[k]: _role_data(role_ids[k], r.name, r.data)
              for k, r in model.roles.items() if role_ids[k] in used_roles}
     findings = _remap(model.findings, processes, step_ids)
+    _hand_out_findings(imported, findings)
+    return ImportResult(model.path, imported, roles, findings)
+
+
+def _report_empty(model: Model) -> None:
+    for process in model.processes:
+        if not process.nodes:
+            model.report(UNSUPPORTED, process.line, 1, _(
+                "process '{name}' ({id}) has no flow elements: it is left out").format(
+                    name=process.name, id=process.bpmn_id), bpmn_id=process.bpmn_id)
+
+
+def _import_process(process: Process, ids: dict[str, str], role_ids: dict[str, str],
+                    by_key: dict[str, Process], by_id: dict[str, Role],
+                    rank: dict[str, int]) -> ImportedProcess:
+    """One process's format-1 data, with the roles it needs defined."""
+    order = list(process.nodes.values()) if process.restored else _flow_order(process)
+    steps = [_step(n, ids, role_ids, by_key) for n in order]
+    _drop_inferable_roles(steps, {ids[n.key] for n in process.nodes.values()
+                                  if not n.restored and n.kind in _EVENTS_AND_GATEWAYS})
+    data = _process_data(process, steps)
+    uses = _roles_used(data, process, by_id, role_ids, rank)
+    return ImportedProcess(data, uses, _source(process), process.restored)
+
+
+def _hand_out_findings(imported: list[ImportedProcess], findings: list[Finding]) -> None:
+    """Each process gets its own findings and the general ones, in file order."""
     by_process: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_process.setdefault(finding.process, []).append(finding)
@@ -151,7 +168,6 @@ def build(model: Model) -> ImportResult:
     for item in imported:  # grouped first: linear in processes x findings
         item.findings = sorted([*general, *by_process.get(item.id, [])],
                                key=lambda f: (f.line, f.column, f.rule))
-    return ImportResult(model.path, imported, roles, findings)
 
 
 def _source(process: Process) -> str:
@@ -187,20 +203,35 @@ def _step_ids(process: Process) -> dict[str, str]:
     taken: set[str] = set()
     ids: dict[str, str] = {}
     nodes = list(process.nodes.values())
+    _stored_step_ids(nodes, ids, taken)
+    _named_step_ids(nodes, ids, taken)
+    _derived_step_ids(nodes, ids, taken)
+    return ids
+
+
+def _stored_step_ids(nodes: list[Node], ids: dict[str, str], taken: set[str]) -> None:
+    """procmap's own exports keep their ids first."""
     for node in nodes:
         if node.restored and node.data.get("id"):
             ids[node.key] = unique(safe_id(str(node.data["id"]), node.kind), taken)
+
+
+def _named_step_ids(nodes: list[Node], ids: dict[str, str], taken: set[str]) -> None:
+    """Ids from the name, a readable BPMN id, or what the step is."""
     for node in nodes:
         if node.key not in ids and node.id_from is None:
             base = (slug(node.name or "") or _readable(node.bpmn_id) or slug(node.id_base or "")
                     or node.kind)
             ids[node.key] = unique(base, taken)
+
+
+def _derived_step_ids(nodes: list[Node], ids: dict[str, str], taken: set[str]) -> None:
+    """Steps procmap added are named after the step they follow."""
     for node in nodes:
         if node.key not in ids:
             parent = ids.get(node.id_from or "", node.kind)
             base = f"{parent[: _MAX_ID - 12]}-{node.id_base or node.kind}"
             ids[node.key] = unique(base, taken)
-    return ids
 
 
 def _readable(bpmn_id: str | None) -> str:
@@ -245,23 +276,34 @@ def _step(node: Node, ids: dict[str, str], role_ids: dict[str, str],
     data = dict(node.data)
     data.pop("id", None)
     if not node.restored:
-        if node.role:
-            step["role"] = role_ids[node.role]
-        called = processes.get(node.called or "")
-        if called is not None:
-            data["process"] = called.id
-        if node.bpmn_id:
-            data["x-bpmn-id"] = node.bpmn_id
+        _add_bpmn_links(node, step, data, role_ids, processes)
     if node.description:
         data["description"] = node.description
     step.update(_ordered(data, _STEP_ORDER))
+    _add_next(node, step, ids)
+    return step
+
+
+def _add_bpmn_links(node: Node, step: dict[str, Any], data: dict[str, Any],
+                    role_ids: dict[str, str], processes: dict[str, Process]) -> None:
+    """An imported (not restored) step's role, called process and BPMN id."""
+    if node.role:
+        step["role"] = role_ids[node.role]
+    called = processes.get(node.called or "")
+    if called is not None:
+        data["process"] = called.id
+    if node.bpmn_id:
+        data["x-bpmn-id"] = node.bpmn_id
+
+
+def _add_next(node: Node, step: dict[str, Any], ids: dict[str, str]) -> None:
+    """`next`: a plain id for a single unlabelled transition, else the list."""
     transitions = [_transition(f.target, f.when, f.condition, f.default, f.data, ids)
                    for f in node.next if f.target in ids]
     if len(transitions) == 1 and list(transitions[0]) == ["to"]:
         step["next"] = transitions[0]["to"]
     elif transitions:
         step["next"] = transitions
-    return step
 
 
 def _transition(target: str, when: str | None, condition: str | None, default: bool,
@@ -292,24 +334,12 @@ def _ordered(data: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
 def _drop_inferable_roles(steps: list[dict[str, Any]], droppable: set[str]) -> None:
     """Events and gateways default to the lane of a neighbour: keep their `role` only
     where that default would put them in another lane than the BPMN file does."""
-    from pydantic import ValidationError
-
-    from procmap.model import Process as ProcessModel
-    from procmap.model.lanes import step_lanes
-    from procmap.model.process import split_extensions
-
     wanted = {s["id"]: s["role"] for s in steps if s["id"] in droppable and "role" in s}
     dropped = dict(wanted)
     for _attempt in range(len(wanted) + 1):
-        trial = [{k: v for k, v in s.items() if not (k == "role" and s["id"] in dropped)}
-                 for s in steps]
-        data = split_extensions(copy.deepcopy({"procmap": 1, "id": "x", "name": "x",
-                                               "steps": trial}))
-        try:
-            model = ProcessModel.model_validate(data)
-        except ValidationError:
+        lanes = _lanes_without(steps, dropped)
+        if lanes is None:
             return
-        lanes = step_lanes(model, "")
         wrong = {sid for sid in dropped if lanes.get(sid) != wanted[sid]}
         if not wrong:
             break
@@ -318,6 +348,26 @@ def _drop_inferable_roles(steps: list[dict[str, Any]], droppable: set[str]) -> N
     for step in steps:
         if step["id"] in dropped:
             del step["role"]
+
+
+def _lanes_without(steps: list[dict[str, Any]], dropped: dict[str, Any]) -> dict[str, str] | None:
+    """The lane of each step once the `dropped` steps lose their role (None: the steps
+    do not validate)."""
+    from pydantic import ValidationError
+
+    from procmap.model import Process as ProcessModel
+    from procmap.model.lanes import step_lanes
+    from procmap.model.process import split_extensions
+
+    trial = [{k: v for k, v in s.items() if not (k == "role" and s["id"] in dropped)}
+             for s in steps]
+    data = split_extensions(copy.deepcopy({"procmap": 1, "id": "x", "name": "x",
+                                           "steps": trial}))
+    try:
+        model = ProcessModel.model_validate(data)
+    except ValidationError:
+        return None
+    return step_lanes(model, "")
 
 
 def _process_data(process: Process, steps: list[dict[str, Any]]) -> dict[str, Any]:

@@ -31,23 +31,33 @@ def plan(result: ImportResult, output: str | None, force: bool = False
     to_file = output not in (None, STDOUT) and output.lower().endswith(YAML_SUFFIXES) \
         and not os.path.isdir(output)
     if output in (None, STDOUT) or to_file:
-        if len(result.processes) > 1:
-            ids = ", ".join(p.id for p in result.processes)
-            raise OutputError(_(
-                "{path} holds {count} processes ({ids}): give a directory with -o DIR; "
-                "each process becomes DIR/<id>.yaml, with the roles they share in a "
-                "catalog file").format(path=result.path, count=len(result.processes),
-                                       ids=ids))
+        _one_process_only(result)
         targets = [(output if to_file and output else STDOUT, files[0][1])]
     else:
         assert output is not None
         targets = [(os.path.join(output, name), text) for name, text in files]
         _inside(output, [path for path, _ in targets])
+    _refuse_overwrite(targets, force)
+    return targets
+
+
+def _one_process_only(result: ImportResult) -> None:
+    """A single file or stdout takes one process."""
+    if len(result.processes) > 1:
+        ids = ", ".join(p.id for p in result.processes)
+        raise OutputError(_(
+            "{path} holds {count} processes ({ids}): give a directory with -o DIR; "
+            "each process becomes DIR/<id>.yaml, with the roles they share in a "
+            "catalog file").format(path=result.path, count=len(result.processes),
+                                   ids=ids))
+
+
+def _refuse_overwrite(targets: list[tuple[str, str]], force: bool) -> None:
+    """Existing files are only replaced with `force`."""
     existing = [path for path, _ in targets if path != STDOUT and os.path.exists(path)]
     if existing and not force:
         raise OutputError(_("{path} already exists: pass --force to replace it, or "
                             "choose another output").format(path=existing[0]))
-    return targets
 
 
 def check(targets: Sequence[tuple[str, str]]) -> list[Finding]:

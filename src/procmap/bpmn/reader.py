@@ -171,6 +171,22 @@ class Reader:
     # -- definitions
 
     def read(self) -> Model:
+        pools, dropped = self._collaborations()
+        for child in self.root:
+            if local(child) in ("choreography", "globalConversation") and _is_bpmn(child):
+                dropped.append(child)
+        processes = list(self.root.iterchildren(f"{_B}process"))
+        for element in processes:
+            pool = pools.get(element.get("id", ""))
+            name = self._process_name(element, pool, len(processes))
+            process = self.read_process(element, name or element.get("id") or "process", pool)
+            process.anonymous = name is None
+        self._resolve_calls()
+        self._report_dropped(dropped)
+        return self.model
+
+    def _collaborations(self) -> tuple[dict[str, etree._Element], list[etree._Element]]:
+        """The pools by the process they hold, and the collaboration elements left out."""
         pools: dict[str, etree._Element] = {}
         dropped: list[etree._Element] = []
         for collaboration in self.root.iterchildren(f"{_B}collaboration"):
@@ -184,17 +200,15 @@ class Reader:
                         dropped.append(child)
                 elif _is_bpmn(child) and kind not in ("documentation", "extensionElements"):
                     dropped.append(child)  # message flows, conversations, artifacts
-        for child in self.root:
-            if local(child) in ("choreography", "globalConversation") and _is_bpmn(child):
-                dropped.append(child)
-        processes = list(self.root.iterchildren(f"{_B}process"))
-        for element in processes:
-            pool = pools.get(element.get("id", ""))
-            name = (clean_name(pool.get("name")) if pool is not None else None) or clean_name(
-                element.get("name")) or (self.model.name if len(processes) == 1 else None)
-            process = self.read_process(element, name or element.get("id") or "process", pool)
-            process.anonymous = name is None
-        self._resolve_calls()
+        return pools, dropped
+
+    def _process_name(self, element: etree._Element, pool: etree._Element | None,
+                      count: int) -> str | None:
+        """The pool's name, else the process's, else the file's when it has one process."""
+        return (clean_name(pool.get("name")) if pool is not None else None) or clean_name(
+            element.get("name")) or (self.model.name if count == 1 else None)
+
+    def _report_dropped(self, dropped: list[etree._Element]) -> None:
         owner = {key: p for p in self.model.processes for key in p.nodes}
         for element in dropped:  # reported with the process they touch, if any
             ends = (element.get("sourceRef") or "", element.get("targetRef") or "")
@@ -205,7 +219,6 @@ class Reader:
                     "external participants"))
             else:
                 self._unsupported(element, touched)
-        return self.model
 
     def _unsupported(self, element: etree._Element, process: Process | None = None,
                      why: str = "") -> None:
@@ -371,6 +384,25 @@ class Reader:
 
     def _node(self, element: etree._Element, process: Process, lane_of: dict[str, str],
               inherited: str | None) -> None:
+        node = self._new_node(element, process, lane_of, inherited)
+        stored = _procmap(element, "step")
+        if not self._read_kind(element, node, process, lane_of, stored is None):
+            return
+        if element.get("isForCompensation") == "true":
+            self.report(LOSSY, element, _(
+                "{what} is a compensation handler: imported as an ordinary step, not "
+                "linked to what it compensates").format(what=self.describe(element)),
+                process, node.key)
+        self._node_children(element, node, process)
+        if stored is not None:
+            self._apply_stored_step(element, node, stored, lane_of)
+        elif element.get(f"{_P}kind") == "approval":
+            node.kind = "approval"
+        process.nodes[node.key] = node
+
+    def _new_node(self, element: etree._Element, process: Process, lane_of: dict[str, str],
+                  inherited: str | None) -> Node:
+        """The node with its name, place and role (its lane's, else its performer's)."""
         kind = local(element)
         ident = element.get("id") or f"node-{len(process.nodes)}"
         line, column = self.where(element)
@@ -386,18 +418,22 @@ class Reader:
                     "(potentialOwner)").format(what=self.describe(element),
                                                role=self.model.roles[node.role].name),
                     process, ident)
-        stored = _procmap(element, "step")
+        return node
+
+    def _read_kind(self, element: etree._Element, node: Node, process: Process,
+                   lane_of: dict[str, str], unstored: bool) -> bool:
+        """Sets the node's kind from its element (False: the element is left out)."""
+        kind, ident = local(element), node.key
         if kind in TASKS:
             node.kind = "task"
         elif kind == "callActivity":
             self._call(element, node, process)
         elif kind in SUBPROCESSES:
-            if not self._subprocess(element, node, process, lane_of):
-                return
+            return self._subprocess(element, node, process, lane_of)
         elif kind in GATEWAYS:
             node.kind, node.gateway = GATEWAYS[kind], True
             node.role = lane_of.get(ident)
-            if stored is None and element.get(f"{_P}kind") == "approval-outcome":
+            if unstored and element.get(f"{_P}kind") == "approval-outcome":
                 node.outcome_of = True
         elif kind in ("startEvent", "endEvent", "intermediateCatchEvent",
                       "intermediateThrowEvent"):
@@ -405,25 +441,19 @@ class Reader:
             self._event(element, node, process)
         else:
             self._unsupported(element, process)
-            return
-        if element.get("isForCompensation") == "true":
-            self.report(LOSSY, element, _(
-                "{what} is a compensation handler: imported as an ordinary step, not "
-                "linked to what it compensates").format(what=self.describe(element)),
-                process, ident)
-        self._node_children(element, node, process)
-        if stored is not None:
-            self._restore_step(stored, node)
-            # names and lanes edited in a modeler win over the stored copy
-            node.name = element.get("name") or None
-            if stored.get("unnamed") == "true" and node.name == node.data.get("id"):
-                node.name = None
-            lane = lane_of.get(ident, "")
-            if "role" in node.data and lane.startswith("id:"):
-                node.data["role"] = lane.removeprefix("id:")
-        elif element.get(f"{_P}kind") == "approval":
-            node.kind = "approval"
-        process.nodes[ident] = node
+            return False
+        return True
+
+    def _apply_stored_step(self, element: etree._Element, node: Node,
+                           stored: etree._Element, lane_of: dict[str, str]) -> None:
+        self._restore_step(stored, node)
+        # names and lanes edited in a modeler win over the stored copy
+        node.name = element.get("name") or None
+        if stored.get("unnamed") == "true" and node.name == node.data.get("id"):
+            node.name = None
+        lane = lane_of.get(node.key, "")
+        if "role" in node.data and lane.startswith("id:"):
+            node.data["role"] = lane.removeprefix("id:")
 
     def _subprocess(self, element: etree._Element, node: Node, process: Process,
                     lane_of: dict[str, str]) -> bool:
@@ -506,61 +536,84 @@ class Reader:
         kind = local(element)
         triggers = [local(d).removesuffix("EventDefinition")
                     for d in self._definitions(element)]
-        trigger = " + ".join(triggers)
         if kind == "startEvent":
-            node.kind = "start"
-            if triggers:
-                node.data["x-bpmn-trigger"] = trigger
-                self.report(NOTE, element, _(
-                    "{what} is {a_trigger} start event: format 1 starts have no trigger "
-                    "type; kept as x-bpmn-trigger").format(
-                        what=self.describe(element), a_trigger=_a(trigger),
-                        trigger=trigger), process, node.key)
+            self._start_event(element, node, process, triggers)
         elif kind == "endEvent":
-            node.kind = "end"
-            if triggers:
-                node.data["x-bpmn-result"] = trigger
-                if set(triggers) & _INTERRUPTING_ENDS:
-                    self.report(LOSSY, element, _(
-                        "{what} is {a_trigger} end event: in format 1 an end only ends its "
-                        "own path; kept as x-bpmn-result").format(
-                            what=self.describe(element), a_trigger=_a(trigger),
-                            trigger=trigger), process, node.key)
-                else:
-                    self.report(NOTE, element, _(
-                        "{what} is {a_trigger} end event: kept as x-bpmn-result").format(
-                            what=self.describe(element), a_trigger=_a(trigger),
-                            trigger=trigger), process, node.key)
+            self._end_event(element, node, process, triggers)
         elif "link" in triggers:
-            node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
-            link = element.find(f"{_B}linkEventDefinition")
-            node.data["x-bpmn-link"] = (link.get("name") if link is not None else None) or (
-                node.name or "")
-            if link is not None:  # <target>/<source>: the other end, by definition id
-                ends = {_text(c) or "" for c in link if local(c) in ("target", "source")}
-                self.link_ends[node.key] = (link.get("id") or "", ends - {""})
+            self._link_event(element, node)
         elif kind == "intermediateCatchEvent":
-            node.kind = "wait"
-            if triggers == ["timer"]:
-                self._timer(element, node, process)
-            else:
-                node.data["x-bpmn-trigger"] = trigger or "none"
-                self.report(NOTE, element, _(
-                    "{what} waits for {a_trigger}: imported as a wait step without a "
-                    "duration; set `wait` to the usual waiting time").format(
-                        what=self.describe(element), a_trigger=_a(trigger or "trigger"),
-                        trigger=trigger or "trigger"), process,
-                            node.key)
+            self._catch_event(element, node, process, triggers)
         else:  # intermediateThrowEvent: a milestone, or sending something
-            node.kind = "task"
-            node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
-            node.id_base = f"{triggers[0] if triggers else 'none'}-throw"  # not "task"
-            rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
-            self.report(rule, element, _(
-                "{what} is {a_trigger} intermediate throw event: imported as a task with "
-                "no duration").format(what=self.describe(element),
-                                      a_trigger=_a(trigger or "none"),
-                                      trigger=trigger or "none"), process, node.key)
+            self._throw_event(element, node, process, triggers)
+
+    def _start_event(self, element: etree._Element, node: Node, process: Process,
+                     triggers: list[str]) -> None:
+        trigger = " + ".join(triggers)
+        node.kind = "start"
+        if triggers:
+            node.data["x-bpmn-trigger"] = trigger
+            self.report(NOTE, element, _(
+                "{what} is {a_trigger} start event: format 1 starts have no trigger "
+                "type; kept as x-bpmn-trigger").format(
+                    what=self.describe(element), a_trigger=_a(trigger),
+                    trigger=trigger), process, node.key)
+
+    def _end_event(self, element: etree._Element, node: Node, process: Process,
+                   triggers: list[str]) -> None:
+        trigger = " + ".join(triggers)
+        node.kind = "end"
+        if not triggers:
+            return
+        node.data["x-bpmn-result"] = trigger
+        if set(triggers) & _INTERRUPTING_ENDS:
+            self.report(LOSSY, element, _(
+                "{what} is {a_trigger} end event: in format 1 an end only ends its "
+                "own path; kept as x-bpmn-result").format(
+                    what=self.describe(element), a_trigger=_a(trigger),
+                    trigger=trigger), process, node.key)
+        else:
+            self.report(NOTE, element, _(
+                "{what} is {a_trigger} end event: kept as x-bpmn-result").format(
+                    what=self.describe(element), a_trigger=_a(trigger),
+                    trigger=trigger), process, node.key)
+
+    def _link_event(self, element: etree._Element, node: Node) -> None:
+        node.kind, node.gateway = "decision", True  # a go-to: folded away by rewrite
+        link = element.find(f"{_B}linkEventDefinition")
+        node.data["x-bpmn-link"] = (link.get("name") if link is not None else None) or (
+            node.name or "")
+        if link is not None:  # <target>/<source>: the other end, by definition id
+            ends = {_text(c) or "" for c in link if local(c) in ("target", "source")}
+            self.link_ends[node.key] = (link.get("id") or "", ends - {""})
+
+    def _catch_event(self, element: etree._Element, node: Node, process: Process,
+                     triggers: list[str]) -> None:
+        trigger = " + ".join(triggers)
+        node.kind = "wait"
+        if triggers == ["timer"]:
+            self._timer(element, node, process)
+            return
+        node.data["x-bpmn-trigger"] = trigger or "none"
+        self.report(NOTE, element, _(
+            "{what} waits for {a_trigger}: imported as a wait step without a "
+            "duration; set `wait` to the usual waiting time").format(
+                what=self.describe(element), a_trigger=_a(trigger or "trigger"),
+                trigger=trigger or "trigger"), process,
+                    node.key)
+
+    def _throw_event(self, element: etree._Element, node: Node, process: Process,
+                     triggers: list[str]) -> None:
+        trigger = " + ".join(triggers)
+        node.kind = "task"
+        node.data["x-bpmn-event"] = f"{trigger or 'none'} throw"
+        node.id_base = f"{triggers[0] if triggers else 'none'}-throw"  # not "task"
+        rule = LOSSY if set(triggers) & _INTERRUPTING_ENDS else NOTE
+        self.report(rule, element, _(
+            "{what} is {a_trigger} intermediate throw event: imported as a task with "
+            "no duration").format(what=self.describe(element),
+                                  a_trigger=_a(trigger or "none"),
+                                  trigger=trigger or "none"), process, node.key)
 
     def _definitions(self, element: etree._Element) -> list[etree._Element]:
         """An event's definitions: its own, and the shared ones its eventDefinitionRefs
@@ -663,15 +716,29 @@ class Reader:
         source, target = element.get("sourceRef"), element.get("targetRef")
         nodes = process.nodes
         if source not in nodes or target not in nodes:
-            if source in self.boundary_ids:
-                return  # handled with its boundary event
-            missing = target if source in nodes else source
-            what = _("'{missing}', which was not imported").format(missing=missing) \
-                if missing else _("nothing")
-            self.report(UNSUPPORTED, element, _(
-                "{flow} connects to {what}: the flow is left out").format(
-                    flow=self.describe(element), what=what), process)
+            self._dangling_flow(element, process, source, target)
             return
+        flow = self._new_flow(element, source, target)
+        stored = _procmap(element, "transition")
+        if stored is not None:
+            _restore_transition(element, flow, stored)
+        nodes[source or ""].next.append(flow)
+
+    def _dangling_flow(self, element: etree._Element, process: Process, source: str | None,
+                       target: str | None) -> None:
+        """A flow with an end that was not imported: left out (or read with its
+        boundary event)."""
+        if source in self.boundary_ids:
+            return  # handled with its boundary event
+        missing = target if source in process.nodes else source
+        what = _("'{missing}', which was not imported").format(missing=missing) \
+            if missing else _("nothing")
+        self.report(UNSUPPORTED, element, _(
+            "{flow} connects to {what}: the flow is left out").format(
+                flow=self.describe(element), what=what), process)
+
+    def _new_flow(self, element: etree._Element, source: str | None,
+                  target: str | None) -> Flow:
         when = element.get("name")
         when = clean_name(when)
         condition = _text(element.find(f"{_B}conditionExpression"))
@@ -682,14 +749,7 @@ class Reader:
         source_element = self.elements.get(source)
         if source_element is not None and source_element.get("default") == element.get("id"):
             flow.default = True
-        stored = _procmap(element, "transition")
-        if stored is not None:
-            flow.when = element.get("name") or None
-            flow.condition = None
-            if stored.get("probability") is not None:
-                flow.data["probability"] = float(stored.get("probability") or "nan")
-            flow.data.update(_extensions(stored))
-        nodes[source or ""].next.append(flow)
+        return flow
 
     def _boundary(self, element: etree._Element, process: Process) -> None:
         """An event on an activity's border: a second way out of the activity. procmap
@@ -700,36 +760,22 @@ class Reader:
                     if f.get("sourceRef") == ident and f.get("targetRef") in process.nodes]
         triggers = [local(d).removesuffix("EventDefinition")
                     for d in self._definitions(element)]
-        trigger = " + ".join(triggers) or "none"
         if activity is None or not outgoing or "compensate" in triggers:
-            why = (_("compensation has no equivalent in format 1") if "compensate" in triggers
-                   else _("it leads nowhere") if activity is not None
-                   else _("the activity it is attached to was not imported"))
-            self._unsupported(element, process, why=why)
+            self._unsupported(element, process, why=_boundary_left_out(activity, triggers))
             return
         outcome = process.nodes.get(f"{activity.key}#outcome") or _outcome(activity,
                                                                            process)
-        label = clean_name(element.get("name")) or trigger
-        data: dict[str, Any] = {"x-bpmn-boundary": trigger}
-        timer = next((d for d in self._definitions(element)
-                      if local(d) == "timerEventDefinition"), None)
-        if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
-            data["x-bpmn-timer"] = duration
-        merged = 0
-        for flow in outgoing:
-            target = flow.get("targetRef") or ""
-            same = next((f for f in outcome.next if f.target == target), None)
-            if same is not None:  # the event flows where the activity flows
-                same.when = " / ".join(dict.fromkeys(w for w in (same.when, label) if w))
-                merged += 1
-                continue
-            outcome.next.append(Flow(target, when=label, data=dict(data)))
+        merged = self._boundary_branches(element, outcome, outgoing, triggers)
         if merged == len(outgoing):
             self.report(NOTE, element, _(
                 "{what} on '{activity}' leads where the activity leads: no branch of its "
                 "own").format(what=self.describe(element),
                               activity=activity.name or activity.key), process, activity.key)
             return
+        self._report_boundary_branch(element, process, activity, outcome)
+
+    def _report_boundary_branch(self, element: etree._Element, process: Process,
+                                activity: Node, outcome: Node) -> None:
         interrupting = element.get("cancelActivity", "true") != "false"
         effect = (_("interrupts the activity") if interrupting else
                   _("runs alongside the activity (non-interrupting)"))
@@ -739,6 +785,33 @@ class Reader:
                                             activity=activity.name or activity.key,
                                             effect=effect, decision=outcome.name),
             process, activity.key)
+
+    def _boundary_branches(self, element: etree._Element, outcome: Node,
+                           outgoing: list[etree._Element], triggers: list[str]) -> int:
+        """Adds the event's flows to the outcome decision; returns how many of them
+        merged into a branch the outcome already had."""
+        trigger = " + ".join(triggers) or "none"
+        label = clean_name(element.get("name")) or trigger
+        data = self._boundary_data(element, trigger)
+        merged = 0
+        for flow in outgoing:
+            target = flow.get("targetRef") or ""
+            same = next((f for f in outcome.next if f.target == target), None)
+            if same is not None:  # the event flows where the activity flows
+                same.when = " / ".join(dict.fromkeys(w for w in (same.when, label) if w))
+                merged += 1
+                continue
+            outcome.next.append(Flow(target, when=label, data=dict(data)))
+        return merged
+
+    def _boundary_data(self, element: etree._Element, trigger: str) -> dict[str, Any]:
+        """What the branches of a boundary event keep: its trigger, and a timer's duration."""
+        data: dict[str, Any] = {"x-bpmn-boundary": trigger}
+        timer = next((d for d in self._definitions(element)
+                      if local(d) == "timerEventDefinition"), None)
+        if timer is not None and (duration := _text(timer.find(f"{_B}timeDuration"))):
+            data["x-bpmn-timer"] = duration
+        return data
 
     def _links(self, process: Process) -> None:
         """Link events are go-tos: each throw leads to the catch of the same name, or the
@@ -783,6 +856,22 @@ class Reader:
 def _a(word: str) -> str:
     """'a timer', 'an error', 'an escalation'."""
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def _restore_transition(element: etree._Element, flow: Flow, stored: etree._Element) -> None:
+    """A flow written by procmap: its label and probability from the stored copy."""
+    flow.when = element.get("name") or None
+    flow.condition = None
+    if stored.get("probability") is not None:
+        flow.data["probability"] = float(stored.get("probability") or "nan")
+    flow.data.update(_extensions(stored))
+
+
+def _boundary_left_out(activity: Node | None, triggers: list[str]) -> str:
+    """Why a boundary event is left out."""
+    return (_("compensation has no equivalent in format 1") if "compensate" in triggers
+            else _("it leads nowhere") if activity is not None
+            else _("the activity it is attached to was not imported"))
 
 
 def _flow_node(element: etree._Element | None, container: etree._Element) -> bool:

@@ -146,28 +146,39 @@ def _one_start(model: Model, process: Process) -> None:
     if len(starts) == 1:
         return
     if starts:
-        start = _add(process, Node("#start", "start", "", id_base="start"))
-        targets = {f.target for old in starts for f in old.next}
-        if len(targets) == 1:  # every start event leads to the same step
-            start.next = [Flow(targets.pop())]
-            effect = _("they all lead to the same step, so one start step replaces them")
-        else:
-            choice = _add(process, Node("#start-trigger", "decision", "",
-                                        name="Which start?", id_base="start-trigger"))
-            start.next = [Flow(choice.key)]
-            for old in starts:
-                data = {k: v for k, v in old.data.items() if k.startswith("x-")}
-                choice.next.extend(Flow(f.target, when=old.name or old.key, data=dict(data))
-                                   for f in old.next)
-            effect = _("they become the branches of the decision '{name}' after a new "
-                       "start step").format(name=choice.name)
+        _merge_starts(model, process, starts)
+    else:
+        _add_start(model, process)
+
+
+def _merge_starts(model: Model, process: Process, starts: list[Node]) -> None:
+    """Several start events: one start step, leading to their common target or to a
+    decision between them."""
+    start = _add(process, Node("#start", "start", "", id_base="start"))
+    targets = {f.target for old in starts for f in old.next}
+    if len(targets) == 1:  # every start event leads to the same step
+        start.next = [Flow(targets.pop())]
+        effect = _("they all lead to the same step, so one start step replaces them")
+    else:
+        choice = _add(process, Node("#start-trigger", "decision", "",
+                                    name="Which start?", id_base="start-trigger"))
+        start.next = [Flow(choice.key)]
         for old in starts:
-            del process.nodes[old.key]
-        _note(model, process, starts[0], LOSSY, _(
-            "the process has {count} start events ({names}); format 1 has one start: "
-            "{effect}").format(count=len(starts), names=", ".join(_label(s) for s in starts),
-                               effect=effect))
-        return
+            data = {k: v for k, v in old.data.items() if k.startswith("x-")}
+            choice.next.extend(Flow(f.target, when=old.name or old.key, data=dict(data))
+                               for f in old.next)
+        effect = _("they become the branches of the decision '{name}' after a new "
+                   "start step").format(name=choice.name)
+    for old in starts:
+        del process.nodes[old.key]
+    _note(model, process, starts[0], LOSSY, _(
+        "the process has {count} start events ({names}); format 1 has one start: "
+        "{effect}").format(count=len(starts), names=", ".join(_label(s) for s in starts),
+                           effect=effect))
+
+
+def _add_start(model: Model, process: Process) -> None:
+    """No start event: a start step leading to the steps nothing leads to."""
     counts = incoming(process)
     roots = [n for n in process.nodes.values() if not counts[n.key]] or [
         next(iter(process.nodes.values()))]
@@ -190,27 +201,10 @@ def _fold_merges(model: Model, process: Process) -> None:
     nodes = process.nodes
     folded: list[Node] = []
     while True:
-        counts = incoming(process)
-        foldable = {k for k, n in nodes.items()
-                    if n.gateway and not n.restored and len(n.next) == 1
-                    and n.next[0].target != k
-                    and not (n.kind == "parallel" and counts[k] >= 2)}
-        foldable -= _gateway_loops(nodes, foldable)  # a loop made only of them is kept
+        foldable = _foldable(process)
         if not foldable:
             break
-        resolved: dict[str, _Through] = {}
-        for node in nodes.values():
-            if node.key in foldable:
-                continue
-            for flow in node.next:
-                if flow.target in foldable:
-                    target, when, condition, data = _through(nodes, foldable, resolved,
-                                                             flow.target)
-                    if not flow.when and when:
-                        flow.when, flow.condition = when, condition
-                    for key, value in data.items():
-                        flow.data.setdefault(key, value)
-                    flow.target = target
+        _reroute_past(nodes, foldable)
         folded.extend(nodes.pop(key) for key in [k for k in nodes if k in foldable])
         _merge_duplicates(model, process)
     if folded:
@@ -220,6 +214,35 @@ def _fold_merges(model: Model, process: Process) -> None:
             "{count} gateway(s) only merged or passed the flow on and are left out, since "
             "format 1 merges implicitly: {names}").format(count=len(folded),
                                                           names=shown + more))
+
+
+def _foldable(process: Process) -> set[str]:
+    """The gateways with one way out that are not joins, less loops made only of them."""
+    nodes = process.nodes
+    counts = incoming(process)
+    foldable = {k for k, n in nodes.items()
+                if n.gateway and not n.restored and len(n.next) == 1
+                and n.next[0].target != k
+                and not (n.kind == "parallel" and counts[k] >= 2)}
+    foldable -= _gateway_loops(nodes, foldable)  # a loop made only of them is kept
+    return foldable
+
+
+def _reroute_past(nodes: dict[str, Node], foldable: set[str]) -> None:
+    """Flows into a foldable gateway lead where its chain ends, taking its label and data."""
+    resolved: dict[str, _Through] = {}
+    for node in nodes.values():
+        if node.key in foldable:
+            continue
+        for flow in node.next:
+            if flow.target in foldable:
+                target, when, condition, data = _through(nodes, foldable, resolved,
+                                                         flow.target)
+                if not flow.when and when:
+                    flow.when, flow.condition = when, condition
+                for key, value in data.items():
+                    flow.data.setdefault(key, value)
+                flow.target = target
 
 
 _Through = tuple[str, "str | None", "str | None", dict[str, Any]]
