@@ -20,7 +20,7 @@ from procmap.model import CHOICE_KINDS, Kind
 if TYPE_CHECKING:
     from procmap.analysis.graph import ProcessGraph
     from procmap.conform.read import LogInfo
-    from procmap.model import ProcessEntry, Workspace
+    from procmap.model import ProcessEntry, Transition, Workspace
 
 HOUR = 3600.0
 END = "\x00end"  # the end of a case in the directly-follows graph
@@ -120,14 +120,8 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
     register_model(engine, models)
     rows = run_all(engine, single=len(models) == 1 and log.columns.get("process") is None)
     owner = {activity: m.id for m in models for activity in m.steps_of}
-    by_process: dict[str | None, dict[str, list[tuple[Any, ...]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for name, result in rows.items():
-        if name != "span":
-            for row in result:
-                by_process[row[0]][name].append(row[1:])
-    span = rows["span"][0] if rows["span"] else (None, None)
-    days = max(((span[1] or 0) - (span[0] or 0)) / (24 * HOUR), 1.0)
+    by_process = _rows_by_process(rows)
+    days = _days_observed(rows)
     counts = {p: int(r[0][0]) for p, r in ((p, d["case_counts"]) for p, d in by_process.items())
               if r}
     reports = []
@@ -137,6 +131,27 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
         reports.append(_report(workspace, model, data, owners, days, accept))
     return ConformResult(log, reports, unmatched_cases=counts.get(None, 0),
                          cases=sum(counts.values()))
+
+
+_Rows = dict[str, list[tuple[Any, ...]]]  # query name -> its rows
+
+
+def _rows_by_process(rows: Mapping[str, list[tuple[Any, ...]]]
+                     ) -> dict[str | None, _Rows]:
+    """Every query's rows (but the span's) grouped by their first column, the process
+    (None: cases no process claims)."""
+    by_process: dict[str | None, _Rows] = defaultdict(lambda: defaultdict(list))
+    for name, result in rows.items():
+        if name != "span":
+            for row in result:
+                by_process[row[0]][name].append(row[1:])
+    return by_process
+
+
+def _days_observed(rows: Mapping[str, list[tuple[Any, ...]]]) -> float:
+    """How many days the log spans (at least one)."""
+    span = rows["span"][0] if rows["span"] else (None, None)
+    return max(((span[1] or 0) - (span[0] or 0)) / (24 * HOUR), 1.0)
 
 
 def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[Any, ...]]],
@@ -288,6 +303,25 @@ def _before_steps(model: Model, node: int) -> set[str]:
 
 def _transitions(model: Model, pairs: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     graph = model.graph
+    step_pairs = _step_pairs(model, pairs)
+    listed = []
+    for number, step in enumerate(graph.steps):
+        if step.kind not in CHOICE_KINDS or len(graph.successors[number]) < 2:
+            continue
+        branches = _branches(model, number, step_pairs)
+        total = sum(n for _i, _t, n in branches)
+        for index, transition, observed in branches:
+            listed.append({"from": step.id, "to": transition.to, "index": index,
+                           "cases": observed,
+                           "observed_probability": _r(observed / total) if total else None,
+                           "designed_probability": transition.probability})
+    return listed
+
+
+def _step_pairs(model: Model, pairs: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
+    """How often one step directly followed another (or ended the case: END), from the
+    log's directly-follows pairs of activities; pairs with an unknown activity left out."""
+    graph = model.graph
     step_pairs: dict[tuple[str, str], int] = defaultdict(int)
     for activity, following, count, _cases in pairs:
         source = model.steps_of.get(activity)
@@ -298,26 +332,24 @@ def _transitions(model: Model, pairs: list[tuple[Any, ...]]) -> list[dict[str, A
             continue
         step_pairs[(graph.ids[source], END if target is None else graph.ids[target])] += \
             int(count)
-    listed = []
-    for number, step in enumerate(graph.steps):
-        if step.kind not in CHOICE_KINDS or len(graph.successors[number]) < 2:
+    return step_pairs
+
+
+def _branches(model: Model, number: int, step_pairs: Mapping[tuple[str, str], int]
+              ) -> list[tuple[int, Transition, int]]:
+    """The branches of the choice step `number`: each transition's index, the transition
+    and the cases observed taking it."""
+    graph = model.graph
+    before = _before_steps(model, number)
+    branches = []
+    for index, transition in enumerate(graph.steps[number].next):
+        target = graph.index.get(transition.to)
+        if target is None:
             continue
-        before = _before_steps(model, number)
-        branches = []
-        for index, transition in enumerate(step.next):
-            target = graph.index.get(transition.to)
-            if target is None:
-                continue
-            firsts = _first_steps(model, target)
-            branches.append((index, transition, sum(
-                n for (a, b), n in step_pairs.items() if a in before and b in firsts)))
-        total = sum(n for _i, _t, n in branches)
-        for index, transition, observed in branches:
-            listed.append({"from": step.id, "to": transition.to, "index": index,
-                           "cases": observed,
-                           "observed_probability": _r(observed / total) if total else None,
-                           "designed_probability": transition.probability})
-    return listed
+        firsts = _first_steps(model, target)
+        branches.append((index, transition, sum(
+            n for (a, b), n in step_pairs.items() if a in before and b in firsts)))
+    return branches
 
 
 def _roles(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[Any, ...]]],

@@ -72,27 +72,42 @@ class Net:
 
     def __init__(self, graph: ProcessGraph) -> None:
         self.graph = graph
-        self.places: dict[tuple[int, int], int] = {}
-        for source, targets in enumerate(graph.successors):
-            for target, _weight in targets:
-                self.places[(source, target)] = len(self.places)
+        self.places = self._arc_places(graph)
         self.init = len(self.places)
-        self.inputs: list[list[int]] = [[] for _ in graph.ids]
-        self.outputs: list[list[int]] = [[] for _ in graph.ids]
-        for (source, target), place in self.places.items():
-            self.outputs[source].append(place)
-            self.inputs[target].append(place)
-        if graph.entry is not None:
-            self.inputs[graph.entry].append(self.init)
-        self.and_join = {join: [self.places[(p, join)] for p, _ in graph.predecessors[join]
-                                if p in graph.reachable and (p, join) not in graph.loop_backs]
-                         for join in graph.join_fork}
+        self.inputs, self.outputs = self._wiring(graph)
+        self.and_join = self._and_joins(graph)
         self.silent = [s.kind in SILENT_KINDS for s in graph.steps]
         self.optional = [s.kind in SILENT_KINDS or s.kind in OPTIONAL_KINDS
                          for s in graph.steps]
         self.place_source = {place: source for (source, _t), place in self.places.items()}
         self.place_target = {place: target for (_s, target), place in self.places.items()}
         self._reach: dict[int, frozenset[int]] = {}
+
+    @staticmethod
+    def _arc_places(graph: ProcessGraph) -> dict[tuple[int, int], int]:
+        """A place per arc (source, target), numbered in the graph's order."""
+        places: dict[tuple[int, int], int] = {}
+        for source, targets in enumerate(graph.successors):
+            for target, _weight in targets:
+                places[(source, target)] = len(places)
+        return places
+
+    def _wiring(self, graph: ProcessGraph) -> tuple[list[list[int]], list[list[int]]]:
+        """Each node's input and output places (the entry also takes the initial one)."""
+        inputs: list[list[int]] = [[] for _ in graph.ids]
+        outputs: list[list[int]] = [[] for _ in graph.ids]
+        for (source, target), place in self.places.items():
+            outputs[source].append(place)
+            inputs[target].append(place)
+        if graph.entry is not None:
+            inputs[graph.entry].append(self.init)
+        return inputs, outputs
+
+    def _and_joins(self, graph: ProcessGraph) -> dict[int, list[int]]:
+        """The places a join waits on all of: reachable, not looping back."""
+        return {join: [self.places[(p, join)] for p, _ in graph.predecessors[join]
+                       if p in graph.reachable and (p, join) not in graph.loop_backs]
+                for join in graph.join_fork}
 
     # -- firing ---------------------------------------------------------------------
 

@@ -116,44 +116,53 @@ def markdown(result: ConformResult, **_options: Any) -> str:
     out = ["# " + _("Conformance: designed against observed"), ""]
     out += [md(terminal(line)) for line in _summary(result)] + [""]
     for report in result.processes:
-        data = _visible(report.data)
-        lead = data["lead_time_hours"] or {}
-        out += [f"## {md(data['name'])} (`{md(data['id'])}`)", "",
-                "| " + _("cases") + " | " + _("fitness") + " | " + _("lead time p50") + " | "
-                + _("p90") + " | " + _("SLA attainment") + " | " + _("rework") + " |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: |",
-                f"| {data['cases']:,} | {_share(data['fitness'])} | {_hours(lead.get('p50'))} "
-                f"| {_hours(lead.get('p90'))} | {_share(data['sla_attainment'])} "
-                f"| {_share(data['rework'])} |", ""]
-        if data["deviations"]:
-            out += ["| " + _("deviation") + " | " + _("where") + " | " + _("cases") + " | "
-                    + _("example") + " |", "| --- | --- | ---: | --- |"]
-            for item in data["deviations"]:
-                where = " -> ".join(str(item[k]) for k in ("from", "to") if k in item) \
-                    or str(item.get("step") or item.get("activity") or "")
-                if item["kind"] == "skipped-step":
-                    where = str(item.get("step"))
-                elif item["kind"] == "unknown-activity":
-                    where = str(item.get("activity"))
-                out.append(f"| {item['kind']} | {md(where)} | {item['cases']:,} "
-                           f"| {md(item['example_case'])} |")
-            out.append("")
-        out += ["| " + _("step") + " | " + _("wait p50") + " | " + _("designed") + " | "
-                + _("duration p50") + " | " + _("designed") + " | " + _("visits") + " |",
-                "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        for step in data["steps"].values():
-            out.append(
-                f"| {md(step['name'])} | {_hours(step['wait_hours']['p50'])} "
-                f"| {_hours((step['designed']['wait_hours'] or {}).get('p50'))} "
-                f"| {_hours(step['duration_hours']['p50'])} "
-                f"| {_hours((step['designed']['duration_hours'] or {}).get('p50'))} "
-                f"| {step['visits']} |")
-        out.append("")
+        out += _markdown_process(_visible(report.data))
     if result.findings:
         out += ["## " + _("Findings"), ""]
         out += [f"- **{f.severity.label}** `{f.rule}` {md(terminal(f.file))}:{f.line}: "
                 f"{md(terminal(f.message))}" for f in result.findings]
     return "\n".join(out) + "\n"
+
+
+def _markdown_process(data: Any) -> list[str]:
+    """A process's section: its headline figures, deviations and steps."""
+    lead = data["lead_time_hours"] or {}
+    out = [f"## {md(data['name'])} (`{md(data['id'])}`)", "",
+           "| " + _("cases") + " | " + _("fitness") + " | " + _("lead time p50") + " | "
+           + _("p90") + " | " + _("SLA attainment") + " | " + _("rework") + " |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: |",
+           f"| {data['cases']:,} | {_share(data['fitness'])} | {_hours(lead.get('p50'))} "
+           f"| {_hours(lead.get('p90'))} | {_share(data['sla_attainment'])} "
+           f"| {_share(data['rework'])} |", ""]
+    if data["deviations"]:
+        out += ["| " + _("deviation") + " | " + _("where") + " | " + _("cases") + " | "
+                + _("example") + " |", "| --- | --- | ---: | --- |"]
+        out += [f"| {item['kind']} | {md(_deviation_where(item))} | {item['cases']:,} "
+                f"| {md(item['example_case'])} |" for item in data["deviations"]]
+        out.append("")
+    out += ["| " + _("step") + " | " + _("wait p50") + " | " + _("designed") + " | "
+            + _("duration p50") + " | " + _("designed") + " | " + _("visits") + " |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for step in data["steps"].values():
+        out.append(
+            f"| {md(step['name'])} | {_hours(step['wait_hours']['p50'])} "
+            f"| {_hours((step['designed']['wait_hours'] or {}).get('p50'))} "
+            f"| {_hours(step['duration_hours']['p50'])} "
+            f"| {_hours((step['designed']['duration_hours'] or {}).get('p50'))} "
+            f"| {step['visits']} |")
+    out.append("")
+    return out
+
+
+def _deviation_where(item: Any) -> str:
+    """Where a deviation happened: the step skipped, the unknown activity, or the
+    transition from -> to."""
+    if item["kind"] == "skipped-step":
+        return str(item.get("step"))
+    if item["kind"] == "unknown-activity":
+        return str(item.get("activity"))
+    return " -> ".join(str(item[k]) for k in ("from", "to") if k in item) \
+        or str(item.get("step") or item.get("activity") or "")
 
 
 def html(result: ConformResult, **_options: Any) -> str:

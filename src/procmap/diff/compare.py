@@ -63,11 +63,24 @@ ROLE_FIELDS = ("name", "capacity", "availability", "reports_to", "description")
 
 
 def compare(old: Audited, new: Audited, old_label: str, new_label: str) -> DiffReport:
-    old_metrics = _metrics_by_process(old.report)
     new_metrics = _metrics_by_process(new.report)
     findings = match_findings(_findings(old.report), _findings(new.report))
     findings = _set_aside_unchecked(findings, {
         pid for pid, metrics in new_metrics.items() if metrics is None})
+    roles_added, roles_removed, roles_changed = _role_diff(old, new)
+    return DiffReport(
+        old=Side(old_label, int(old.report.get("files", 0))),
+        new=Side(new_label, int(new.report.get("files", 0))),
+        processes=_process_diffs(old, new, new_metrics, findings),
+        roles_added=roles_added, roles_removed=roles_removed, roles_changed=roles_changed,
+        findings=findings)
+
+
+def _process_diffs(old: Audited, new: Audited,
+                   new_metrics: dict[str, dict[str, Any] | None],
+                   findings: FindingChanges) -> tuple[ProcessDiff, ...]:
+    """One diff per process of either side, the new version's order first."""
+    old_metrics = _metrics_by_process(old.report)
     old_processes = {e.process.id: e for e in reversed(old.workspace.processes)}
     new_processes = {e.process.id: e for e in reversed(new.workspace.processes)}
     order = [*(e.process.id for e in new.workspace.processes),
@@ -81,21 +94,22 @@ def compare(old: Audited, new: Audited, old_label: str, new_label: str) -> DiffR
             (new_entry.process, new_entry.file) if new_entry else None,
             old_metrics.get(process_id), new_metrics.get(process_id),
             findings.for_process(process_id)))
+    return tuple(processes)
+
+
+def _role_diff(old: Audited, new: Audited) -> tuple[
+        tuple[RoleSummary, ...], tuple[RoleSummary, ...], tuple[RoleChange, ...]]:
+    """Roles added, removed, and changed between the two workspaces."""
     old_roles = {rid: entry.role for rid, entry in old.workspace.roles.items()}
     new_roles = {rid: entry.role for rid, entry in new.workspace.roles.items()}
-    return DiffReport(
-        old=Side(old_label, int(old.report.get("files", 0))),
-        new=Side(new_label, int(new.report.get("files", 0))),
-        processes=tuple(processes),
-        roles_added=tuple(_role_summary(r) for rid, r in new_roles.items()
-                          if rid not in old_roles),
-        roles_removed=tuple(_role_summary(r) for rid, r in old_roles.items()
-                            if rid not in new_roles),
-        roles_changed=tuple(
-            RoleChange(rid, role.name, changes) for rid, role in new_roles.items()
-            if rid in old_roles
-            and (changes := _changes(old_roles[rid], role, ROLE_FIELDS, _role_value))),
-        findings=findings)
+    added = tuple(_role_summary(r) for rid, r in new_roles.items() if rid not in old_roles)
+    removed = tuple(_role_summary(r) for rid, r in old_roles.items()
+                    if rid not in new_roles)
+    changed = tuple(
+        RoleChange(rid, role.name, changes) for rid, role in new_roles.items()
+        if rid in old_roles
+        and (changes := _changes(old_roles[rid], role, ROLE_FIELDS, _role_value)))
+    return added, removed, changed
 
 
 # -- findings ---------------------------------------------------------------------------
@@ -215,52 +229,79 @@ def _process_diff(process_id: str, old: tuple[Process, str] | None,
     paths = (_critical_path(old_metrics), _critical_path(new_metrics))
     not_analysed = (_why_not(old, old_metrics), _why_not(new, new_metrics))
     if new is None or old is None:
-        process = (new or old)[0]  # type: ignore[index]
-        return ProcessDiff(
-            process_id, process.label, ADDED if old is None else REMOVED,
-            old_file=old[1] if old else None, new_file=new[1] if new else None,
-            steps_added=tuple(_step_summary(s) for s in process.steps) if old is None
-            else (),
-            steps_removed=tuple(_step_summary(s) for s in process.steps) if new is None
-            else (),
-            metrics=metrics, critical_path=paths, demand_per_day=process.demand,
-            step_counts=(None, len(process.steps)) if old is None
-            else (len(process.steps), None),
-            not_analysed=not_analysed, findings=findings)
+        return _one_sided_diff(process_id, old, new, metrics, paths, not_analysed,
+                               findings)
+    diff = _changed_diff(process_id, old, new, metrics, paths, not_analysed, findings)
+    if diff.edited:
+        return diff
+    moved = any(m.changed for m in metrics) or paths[0] != paths[1] or bool(findings)
+    return replace(diff, status=AFFECTED if moved else UNCHANGED)
+
+
+def _one_sided_diff(process_id: str, old: tuple[Process, str] | None,
+                    new: tuple[Process, str] | None, metrics: tuple[MetricChange, ...],
+                    paths: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
+                    not_analysed: tuple[str | None, str | None],
+                    findings: FindingChanges) -> ProcessDiff:
+    """A process only one side has: added (no old) or removed (no new)."""
+    process = (new or old)[0]  # type: ignore[index]
+    summaries = tuple(_step_summary(s) for s in process.steps)
+    added = old is None
+    return ProcessDiff(
+        process_id, process.label, ADDED if added else REMOVED,
+        old_file=old[1] if old else None, new_file=new[1] if new else None,
+        steps_added=summaries if added else (),
+        steps_removed=summaries if new is None else (),
+        metrics=metrics, critical_path=paths, demand_per_day=process.demand,
+        step_counts=(None, len(process.steps)) if added else (len(process.steps), None),
+        not_analysed=not_analysed, findings=findings)
+
+
+def _changed_diff(process_id: str, old: tuple[Process, str], new: tuple[Process, str],
+                  metrics: tuple[MetricChange, ...],
+                  paths: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
+                  not_analysed: tuple[str | None, str | None],
+                  findings: FindingChanges) -> ProcessDiff:
+    """A process both sides have, marked CHANGED (the caller downgrades it if nothing
+    was edited)."""
     (before, old_file), (after, new_file) = old, new
     fields = list(_changes(before, after, PROCESS_FIELDS, _process_value))
     if old_file != new_file:
         fields.insert(0, Change("file", old_file, new_file))
     old_steps, new_steps = before.step_index, after.step_index
-    steps_changed = tuple(
-        StepChange(sid, step.name, changes) for sid, step in new_steps.items()
-        if sid in old_steps
-        and (changes := _changes(old_steps[sid], step, STEP_FIELDS, _step_value)))
     old_flows, new_flows = _flows(before), _flows(after)
-    flows_changed = tuple(
-        FlowChange(key[0], key[1], changes) for key, flow in new_flows.items()
-        if key in old_flows
-        and (changes := _changes(old_flows[key], flow, FLOW_FIELDS, getattr)))
     old_lanes, new_lanes = _lanes(before), _lanes(after)
-    diff = ProcessDiff(
+    return ProcessDiff(
         process_id, after.label, CHANGED, old_file, new_file, fields=tuple(fields),
         steps_added=tuple(_step_summary(s) for sid, s in new_steps.items()
                           if sid not in old_steps),
         steps_removed=tuple(_step_summary(s) for sid, s in old_steps.items()
                             if sid not in new_steps),
-        steps_changed=steps_changed,
+        steps_changed=_steps_changed(old_steps, new_steps),
         flows_added=tuple(f for key, f in new_flows.items() if key not in old_flows),
         flows_removed=tuple(f for key, f in old_flows.items() if key not in new_flows),
-        flows_changed=flows_changed,
+        flows_changed=_flows_changed(old_flows, new_flows),
         lanes_added=tuple(r for r in new_lanes if r not in old_lanes),
         lanes_removed=tuple(r for r in old_lanes if r not in new_lanes),
         metrics=metrics, critical_path=paths, demand_per_day=after.demand,
         step_counts=(len(before.steps), len(after.steps)),
         not_analysed=not_analysed, findings=findings)
-    if diff.edited:
-        return diff
-    moved = any(m.changed for m in metrics) or paths[0] != paths[1] or bool(findings)
-    return replace(diff, status=AFFECTED if moved else UNCHANGED)
+
+
+def _steps_changed(old_steps: Mapping[str, Step], new_steps: Mapping[str, Step]
+                   ) -> tuple[StepChange, ...]:
+    return tuple(
+        StepChange(sid, step.name, changes) for sid, step in new_steps.items()
+        if sid in old_steps
+        and (changes := _changes(old_steps[sid], step, STEP_FIELDS, _step_value)))
+
+
+def _flows_changed(old_flows: Mapping[tuple[str, str], Flow],
+                   new_flows: Mapping[tuple[str, str], Flow]) -> tuple[FlowChange, ...]:
+    return tuple(
+        FlowChange(key[0], key[1], changes) for key, flow in new_flows.items()
+        if key in old_flows
+        and (changes := _changes(old_flows[key], flow, FLOW_FIELDS, getattr)))
 
 
 def _why_not(side: tuple[Process, str] | None, metrics: dict[str, Any] | None

@@ -104,10 +104,25 @@ def _read(path: str) -> bytes:
         raise DiffInputError(f"{path}: {exc.strerror or exc}") from exc
 
 
+_Side = tuple[str, str | None, str]  # repository root, commit (None: worktree), label
+
+
 def _revisions(operands: list[str], limits: list[str], explicit_split: bool,
                cwd: str) -> tuple[Snapshot, Snapshot]:
-    root = git.toplevel(cwd)
-    first = operands[0]
+    root = _repository(operands, cwd)
+    first, rest = operands[0], operands[1:]
+    if ".." in first and not _is_path(first, cwd):
+        old, new = _range_sides(root, first)
+    else:
+        old, new, rest = _revision_sides(root, first, rest, explicit_split, cwd)
+    _check_leftovers(rest, explicit_split, cwd)
+    paths = _limits([*rest, *limits], root, cwd)
+    return _revision_snapshot(*old, paths), _revision_snapshot(*new, paths)
+
+
+def _repository(operands: list[str], cwd: str) -> str:
+    """The git repository the revisions are read from (an error when there is none)."""
+    root, first = git.toplevel(cwd), operands[0]
     if len(operands) == 1 and _is_path(first, cwd) and (
             root is None or git.resolve_commit(root, first) is None):
         raise DiffInputError(f"'{first}' is a path: name two to compare (procmap diff OLD "
@@ -115,33 +130,39 @@ def _revisions(operands: list[str], limits: list[str], explicit_split: bool,
     if root is None:
         raise DiffInputError(f"'{first}' is neither a file or directory nor a git revision "
                              "(this is not inside a git repository)")
-    rest = operands[1:]
-    if ".." in first and not _is_path(first, cwd):
-        old_rev, new_rev, merge_base = _split_range(first)
-        old_commit = _commit(root, old_rev or "HEAD")
-        new_commit = _commit(root, new_rev or "HEAD")
-        if merge_base:
-            old_commit = _merge_base(root, old_commit, new_commit, first)
-        old_label = (f"{old_rev or 'HEAD'}...{new_rev or 'HEAD'} (merge base "
-                     f"{old_commit[:7]})" if merge_base else old_rev or "HEAD")
-        old = (root, old_commit, old_label)
-        new: tuple[str, str | None, str] = (root, new_commit, new_rev or "HEAD")
-    else:
-        old = (root, _commit(root, first), first)
-        second = git.resolve_commit(root, rest[0]) if rest else None
-        if second is not None and (explicit_split or not _is_path(rest[0], cwd)):
-            new = (root, second, rest[0])
-            rest = rest[1:]
-        else:
-            new = (root, None, WORKTREE)
+    return root
+
+
+def _range_sides(root: str, first: str) -> tuple[_Side, _Side]:
+    """OLD and NEW of a range A..B (or A...B: from their merge base)."""
+    old_rev, new_rev, merge_base = _split_range(first)
+    old_commit = _commit(root, old_rev or "HEAD")
+    new_commit = _commit(root, new_rev or "HEAD")
+    if merge_base:
+        old_commit = _merge_base(root, old_commit, new_commit, first)
+    old_label = (f"{old_rev or 'HEAD'}...{new_rev or 'HEAD'} (merge base "
+                 f"{old_commit[:7]})" if merge_base else old_rev or "HEAD")
+    return (root, old_commit, old_label), (root, new_commit, new_rev or "HEAD")
+
+
+def _revision_sides(root: str, first: str, rest: list[str], explicit_split: bool,
+                    cwd: str) -> tuple[_Side, _Side, list[str]]:
+    """OLD is the first revision; NEW the second when there is one, else the working
+    tree. Also what remains of the operands."""
+    old = (root, _commit(root, first), first)
+    second = git.resolve_commit(root, rest[0]) if rest else None
+    if second is not None and (explicit_split or not _is_path(rest[0], cwd)):
+        return old, (root, second, rest[0]), rest[1:]
+    return old, (root, None, WORKTREE), rest
+
+
+def _check_leftovers(rest: list[str], explicit_split: bool, cwd: str) -> None:
     if rest and explicit_split:
         raise DiffInputError(f"'{rest[0]}' is not a revision: paths go after `--`")
     for path in rest:  # like git: without `--`, a path must exist (typos are not limits)
         if not _is_path(path, cwd):
             raise DiffInputError(f"'{path}' is neither a revision nor a path in the working "
                                  "tree (put `--` before paths that exist only in a revision)")
-    paths = _limits([*rest, *limits], root, cwd)
-    return _revision_snapshot(*old, paths), _revision_snapshot(*new, paths)
 
 
 def _split_range(text: str) -> tuple[str, str, bool]:

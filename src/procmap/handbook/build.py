@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from procmap.config import Config
     from procmap.findings import Finding
     from procmap.handbook.history import Revision
-    from procmap.model import ProcessEntry, Role, Step, Workspace
+    from procmap.model import ProcessEntry, Role, Step, Transition, Workspace
 
 __all__ = ["Handbook", "build_handbook", "file_stem"]
 
@@ -257,14 +257,7 @@ def _step_view(number: int, step: Step, process_steps: dict[str, Step], refs: _R
     from procmap.model import WORK_KINDS
 
     kind = step.kind.value
-    branches = []
-    for transition in step.next:
-        target = process_steps.get(transition.to)
-        branches.append(Branch(
-            Ref("steps", transition.to, target.label if target else transition.to,
-                "step-" + encode_xml_id(transition.to), page=target is not None),
-            target.label if target else transition.to, transition.when or "",
-            "" if transition.probability is None else f"{transition.probability * 100:.0f}%"))
+    branches = [_branch(transition, process_steps) for transition in step.next]
     return StepView(
         number=number, id=step.id, anchor="step-" + encode_xml_id(step.id), name=step.label,
         kind=kind, kind_label=_(KIND_LABELS[kind]), role=refs.role(step.role),
@@ -279,6 +272,17 @@ def _step_view(number: int, step: Step, process_steps: dict[str, Step], refs: _R
         informed=[r for r in map(refs.role, step.informed) if r],
         subprocess=refs.process(step.process) if kind == "subprocess" else None,
         of=step.of or "", branches=branches, work=step.kind in WORK_KINDS)
+
+
+def _branch(transition: Transition, process_steps: dict[str, Step]) -> Branch:
+    """Where a step's transition leads: a link to the target step, its condition and
+    its probability."""
+    target = process_steps.get(transition.to)
+    return Branch(
+        Ref("steps", transition.to, target.label if target else transition.to,
+            "step-" + encode_xml_id(transition.to), page=target is not None),
+        target.label if target else transition.to, transition.when or "",
+        "" if transition.probability is None else f"{transition.probability * 100:.0f}%")
 
 
 def _raci(matrix: Any, steps: dict[str, StepView], refs: _Refs) -> RaciView:

@@ -19,6 +19,7 @@ from procmap.text.escape import one_line, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
@@ -130,49 +131,15 @@ _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO
 
 
 def print_rich(console: Console, result: AuditResult) -> None:
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
     from procmap.analysis.audit import by_cost
-    from procmap.report.audit_data import money
 
     shown: set[int] = set()
     for analysis in result.processes:
         findings = by_cost(result.audit_findings.get(analysis.id, []))
         shown.update(id(f) for f in findings)
-        metrics = analysis.metrics
-        if metrics is None:
-            console.print(Panel(Text(_("not analysed: {reason}").format(
-                reason=analysis.not_analysed)),
-                                title=Text(_label(analysis), style="bold"),
-                                subtitle=Text(terminal(analysis.entry.file)), title_align="left"))
-            continue
-        summary = Table.grid(padding=(0, 2))
-        summary.add_column(style="dim")
-        summary.add_column()
-        lead = Text(_lead_time(analysis, metrics, result))
-        if analysis.within_sla is False:
-            lead.stylize("bold red")
-        summary.add_row(_("lead time"), lead)
-        summary.add_row(_("flow efficiency"), wording.percent(metrics.flow_efficiency))
-        summary.add_row(_("effort"), _("{hours} per case").format(
-            hours=wording.hours(metrics.effort_hours)))
-        if analysis.cost_per_case is not None:
-            summary.add_row(_("cost per case"), money(result, analysis.cost_per_case))
-        summary.add_row(_("handoffs"), _("{count} per case").format(
-            count=wording.number(metrics.handoffs)))
-        summary.add_row(_("approvals"), _("{count} per case").format(
-            count=wording.number(metrics.approvals)))
-        summary.add_row(_("critical path"), Text(wording.path(metrics.critical_path, 12)))
-        body: list[RenderableType] = [summary, Text(""), _rich_roles(analysis, result)]
-        if findings:
-            body.append(Text(""))
-            body.extend(_finding_text(f, result.currency) for f in findings)
-        console.print(Panel(Group(*body), title=Text(_label(analysis), style="bold"),
-                            subtitle=Text(terminal(analysis.entry.file)), title_align="left",
-                            subtitle_align="right"))
+        console.print(_rich_process(analysis, findings, result))
     others = [f for f in by_cost(result.findings) if id(f) not in shown]
     for line in _organisation_lines(result):
         console.print(Text(line), soft_wrap=True)
@@ -183,6 +150,56 @@ def print_rich(console: Console, result: AuditResult) -> None:
     mark = "✖" if worst is Severity.ERROR else ("!" if worst else "✔")
     console.print(Text(f"{mark} ", style=style) + Text(summary_line(result.findings,
                                                                     result.files)))
+
+
+def _rich_process(analysis: ProcessAnalysis, findings: list[Finding],
+                  result: AuditResult) -> Panel:
+    """A process's panel: its summary, roles and findings (or why it was not analysed)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    metrics = analysis.metrics
+    if metrics is None:
+        return Panel(Text(_("not analysed: {reason}").format(
+            reason=analysis.not_analysed)),
+                     title=Text(_label(analysis), style="bold"),
+                     subtitle=Text(terminal(analysis.entry.file)), title_align="left")
+    body: list[RenderableType] = [_rich_summary(analysis, metrics, result), Text(""),
+                                  _rich_roles(analysis, result)]
+    if findings:
+        body.append(Text(""))
+        body.extend(_finding_text(f, result.currency) for f in findings)
+    return Panel(Group(*body), title=Text(_label(analysis), style="bold"),
+                 subtitle=Text(terminal(analysis.entry.file)), title_align="left",
+                 subtitle_align="right")
+
+
+def _rich_summary(analysis: ProcessAnalysis, metrics: ProcessMetrics,
+                  result: AuditResult) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    from procmap.report.audit_data import money
+
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="dim")
+    summary.add_column()
+    lead = Text(_lead_time(analysis, metrics, result))
+    if analysis.within_sla is False:
+        lead.stylize("bold red")
+    summary.add_row(_("lead time"), lead)
+    summary.add_row(_("flow efficiency"), wording.percent(metrics.flow_efficiency))
+    summary.add_row(_("effort"), _("{hours} per case").format(
+        hours=wording.hours(metrics.effort_hours)))
+    if analysis.cost_per_case is not None:
+        summary.add_row(_("cost per case"), money(result, analysis.cost_per_case))
+    summary.add_row(_("handoffs"), _("{count} per case").format(
+        count=wording.number(metrics.handoffs)))
+    summary.add_row(_("approvals"), _("{count} per case").format(
+        count=wording.number(metrics.approvals)))
+    summary.add_row(_("critical path"), Text(wording.path(metrics.critical_path, 12)))
+    return summary
 
 
 def _rich_roles(analysis: ProcessAnalysis, result: AuditResult) -> Table:

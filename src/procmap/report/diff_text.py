@@ -14,6 +14,7 @@ from procmap.diff.model import (
     UNCHANGED,
     Change,
     DiffReport,
+    FindingChanges,
     Flow,
     MetricChange,
     ProcessDiff,
@@ -53,15 +54,26 @@ def lines(report: DiffReport) -> list[Line]:
         if process.status != UNCHANGED:
             out += _process(process)
     if report.roles_edited:
-        out.append(("bold", _("roles:")))
-        out += [("green", "  + " + _("role {role}: capacity {capacity}, {hours}h/d").format(
-            role=r.id, capacity=f"{r.capacity:g}", hours=f"{r.availability:g}"))
-            for r in report.roles_added]
-        out += [("red", "  - " + _("role {role}").format(role=r)) for r in
-                (r.id for r in report.roles_removed)]
-        out += [("yellow", "  ~ " + _("role {role}: {changes}").format(
-            role=c.id, changes=_changes(c.changes))) for c in report.roles_changed]
-    findings = report.findings
+        out += _roles(report)
+    out += _findings(report.findings)
+    out.append(("bold", _summary(report)))
+    return out
+
+
+def _roles(report: DiffReport) -> list[Line]:
+    out: list[Line] = [("bold", _("roles:"))]
+    out += [("green", "  + " + _("role {role}: capacity {capacity}, {hours}h/d").format(
+        role=r.id, capacity=f"{r.capacity:g}", hours=f"{r.availability:g}"))
+        for r in report.roles_added]
+    out += [("red", "  - " + _("role {role}").format(role=r)) for r in
+            (r.id for r in report.roles_removed)]
+    out += [("yellow", "  ~ " + _("role {role}: {changes}").format(
+        role=c.id, changes=_changes(c.changes))) for c in report.roles_changed]
+    return out
+
+
+def _findings(findings: FindingChanges) -> list[Line]:
+    out: list[Line] = []
     for introduced, items in ((True, findings.introduced), (False, findings.resolved)):
         if items:
             title = _("findings introduced ({count}):") if introduced \
@@ -82,7 +94,6 @@ def lines(report: DiffReport) -> list[Line]:
         out += [(SEVERITY_STYLES[c.new.severity], "  " + _("{finding} (was {severity})").format(
             finding=format_line(c.new), severity=severity_label(c.old.severity)))
                 for c in findings.severity_changed]
-    out.append(("bold", _summary(report)))
     return out
 
 
