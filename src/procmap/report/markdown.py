@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from procmap.analysis import wording
 from procmap.findings import Finding, Severity, summarize
-from procmap.i18n import _
+from procmap.i18n import N_, _, ngettext
 from procmap.text.escape import markdown as escape
 from procmap.text.escape import markdown_code as code
 from procmap.text.escape import markdown_html
@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 MAX_FINDING_ROWS = 50
 MAX_STEP_ROWS = 30
 MAX_PATH_ENDS = 10
-_ICONS = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟠 warning", Severity.INFO: "🔵 info"}
+_ICONS = {Severity.ERROR: ("🔴", N_("error")), Severity.WARNING: ("🟠", N_("warning")),
+          Severity.INFO: ("🔵", N_("info"))}
+
+
+def _icon(severity: Severity) -> str:
+    mark, label = _ICONS[severity]
+    return f"{mark} {_(label)}"
+
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 
 
@@ -44,9 +51,11 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
 
 def _counts(findings: Sequence[Finding]) -> str:
     counts = summarize(findings)
-    parts = [f"{n} {label}{'s' if n != 1 and label != 'info' else ''}"
-             for label, n in counts.items() if n]
-    return ", ".join(parts) if parts else "none"
+    words = {"error": lambda n: ngettext("{n} error", "{n} errors", n),
+             "warning": lambda n: ngettext("{n} warning", "{n} warnings", n),
+             "info": lambda n: _("{n} info")}
+    parts = [words[label](n).format(n=n) for label, n in counts.items() if n]
+    return ", ".join(parts) if parts else _("none")
 
 
 def _title(analysis: ProcessAnalysis) -> str:
@@ -85,10 +94,11 @@ def render(result: AuditResult) -> str:
 
     lines: list[str] = [_("## procmap audit"), ""]
     analysed = result.analysed
-    lines.append(f"**{_counts(result.findings)}** · {result.files} "
-                 f"file{'s' if result.files != 1 else ''} · {len(analysed)} of "
-                 f"{len(result.processes)} process{'es' if len(result.processes) != 1 else ''}"
-                 " analysed")
+    files = ngettext("{n} file", "{n} files", result.files).format(n=result.files)
+    processes = ngettext("{analysed} of {n} process analysed",
+                         "{analysed} of {n} processes analysed", len(result.processes)
+                         ).format(analysed=len(analysed), n=len(result.processes))
+    lines.append(f"**{_counts(result.findings)}** · {files} · {processes}")
     lines.append("")
     if result.processes:
         rows = []
@@ -96,8 +106,8 @@ def render(result: AuditResult) -> str:
             metrics = analysis.metrics
             found = result.audit_findings.get(analysis.id, [])
             if metrics is None:
-                rows.append([_title(analysis), "not analysed: " + escape(
-                    analysis.not_analysed or ""), "", "", "", "", "", _counts(found)])
+                rows.append([_title(analysis), _("not analysed: {why}").format(
+                    why=escape(analysis.not_analysed or "")), "", "", "", "", "", _counts(found)])
                 continue
             rows.append([
                 _title(analysis),
@@ -121,7 +131,7 @@ def render(result: AuditResult) -> str:
     if result.findings:
         lines += [_("### Findings, costliest first"), ""]
         ordered = by_cost(result.findings)
-        rows = [[_ICONS[f.severity], code(f.rule), escape(f.process or ""), _location(f),
+        rows = [[_icon(f.severity), code(f.rule), escape(f.process or ""), _location(f),
                  escape(cost_text(f, result.currency)), escape(f.message)]
                 for f in ordered[:MAX_FINDING_ROWS]]
         lines += _table([_("severity"), _("rule"), _("process"), _("where"), _("cost"),
@@ -174,8 +184,9 @@ def _details(analysis: ProcessAnalysis, result: AuditResult) -> list[str]:
     if len(path) > 2 * MAX_PATH_ENDS:
         path = [*path[:MAX_PATH_ENDS], f"… {len(path) - 2 * MAX_PATH_ENDS} more …",
                 *path[-MAX_PATH_ENDS:]]
-    lines.append(f"File {escape(analysis.entry.file)}. Critical path "
-                 f"({wording.hours(metrics.worst_lead_time_hours)}): " + " → ".join(path) + ".")
+    lines.append(_("File {file}. Critical path ({hours}): {path}.").format(
+        file=escape(analysis.entry.file), hours=wording.hours(metrics.worst_lead_time_hours),
+        path=" → ".join(path)))
     lines.append("")
     if metrics.effort_by_role:
         lines += _process_roles(analysis, result)
@@ -191,11 +202,12 @@ def _details(analysis: ProcessAnalysis, result: AuditResult) -> list[str]:
                      wording.number(metrics.visits[step.id]),
                      wording.hours(metrics.step_time[step.id]), wording.hours(expected),
                      wording.percent(expected / lead_time) if lead_time > 0 else ""])
-    lines += _table(["step", "name", "role", "visits", "time", "expected per case",
-                     "share of lead time"], rows, "lllrrrr")
+    lines += _table([_("step"), _("name"), _("role"), _("visits"), _("time"),
+                     _("expected per case"), _("share of lead time")], rows, "lllrrrr")
     if more > 0:
-        lines += ["", f"The {MAX_STEP_ROWS} steps with the most expected time per case; "
-                  f"{more} more in `procmap audit --format html`."]
+        lines += ["", _("The {count} steps with the most expected time per case; {more} more "
+                        "in `procmap audit --format html`.").format(count=MAX_STEP_ROWS,
+                                                                    more=more)]
     lines += ["", "</details>", ""]
     return lines
 
@@ -248,7 +260,7 @@ def render_raci(matrices: Sequence[RaciMatrix], findings: Sequence[Finding]) -> 
         lines.append("")
     if findings:
         lines += ["### Findings", ""]
-        lines += [f"- {_ICONS[f.severity]} {code(f.rule)} {_location(f)}: {escape(f.message)}"
+        lines += [f"- {_icon(f.severity)} {code(f.rule)} {_location(f)}: {escape(f.message)}"
                   for f in findings]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
