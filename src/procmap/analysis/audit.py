@@ -219,9 +219,8 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
            blocked: dict[str, str], phase: str
            ) -> tuple[list[ProcessAnalysis], list[Finding], dict[str, RoleLoad]]:
     from procmap.analysis.costs import settle_costs
-    from procmap.analysis.organisation import cost_per_case, role_loads, within_sla
-    from procmap.analysis.rules import audit_rules
-    from procmap.pipeline import configure, run_rule
+    from procmap.analysis.organisation import role_loads
+    from procmap.pipeline import configure
 
     # Many small objects and no reference cycles to collect: the cyclic garbage collector
     # would only rescan them (the loader does the same, see MEASUREMENTS.md).
@@ -235,27 +234,49 @@ def _audit(workspace: Workspace, config: Config, selected: list[ProcessEntry],
             chosen = {id(e) for e in selected}
             processes = [a for a in everything if id(a.entry) in chosen]
         roles = role_loads(workspace, everything)
-        for analysis in everything:
-            analysis.cost_per_case = cost_per_case(analysis, roles)
-            analysis.within_sla = within_sla(analysis, roles)
-            if analysis.metrics is not None:
-                analysis.role_utilization = {
-                    r: u for r in analysis.metrics.effort_by_role
-                    if r in roles and (u := roles[r].utilization) is not None}
+        _set_organisation_figures(everything, roles)
         context = AuditContext(workspace, config, processes, selected, roles, everything)
-        raw: list[Finding] = []
-        for module in audit_rules(phase):
-            if config.severity(module.rule.id, module.rule.severity) is not None:
-                raw.extend(run_rule(module, context))  # a rule that raises: rule-error
+        raw = _run_rules(phase, config, context)
         found = settle_costs(configure(raw, workspace, config), context)
     finally:
         if collecting:
             gc.enable()
+    _attach_findings(processes, found)
+    return processes, found, roles
+
+
+def _set_organisation_figures(everything: list[ProcessAnalysis],
+                              roles: dict[str, RoleLoad]) -> None:
+    """Cost per case, the SLA verdict and role utilization, from the organisation's load."""
+    from procmap.analysis.organisation import cost_per_case, within_sla
+
+    for analysis in everything:
+        analysis.cost_per_case = cost_per_case(analysis, roles)
+        analysis.within_sla = within_sla(analysis, roles)
+        if analysis.metrics is not None:
+            analysis.role_utilization = {
+                r: u for r in analysis.metrics.effort_by_role
+                if r in roles and (u := roles[r].utilization) is not None}
+
+
+def _run_rules(phase: str, config: Config, context: AuditContext) -> list[Finding]:
+    """The findings of the phase's rules that the configuration leaves switched on."""
+    from procmap.analysis.rules import audit_rules
+    from procmap.pipeline import run_rule
+
+    raw: list[Finding] = []
+    for module in audit_rules(phase):
+        if config.severity(module.rule.id, module.rule.severity) is not None:
+            raw.extend(run_rule(module, context))  # a rule that raises: rule-error
+    return raw
+
+
+def _attach_findings(processes: list[ProcessAnalysis], found: list[Finding]) -> None:
+    """Give each analysed process the findings about it."""
     by_process = {p.id: p for p in processes}
     for finding in found:
         if finding.process in by_process:
             by_process[finding.process].findings.append(finding)
-    return processes, found, roles
 
 
 def by_cost(findings: Collection[Finding]) -> list[Finding]:

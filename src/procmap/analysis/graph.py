@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from procmap.model import CHOICE_KINDS, Kind, Process, Step
+from procmap.model import CHOICE_KINDS, Kind, Process, Step, Transition
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -141,32 +141,15 @@ class ProcessGraph:
 def build_graph(process: Process, *, full: bool = True) -> ProcessGraph:
     """Number the steps, weigh the transitions and find loops, dominators and joins
     (`full=False`: loops and the forward graph only)."""
-    import networkx as nx
-
     steps = list(process.step_index.values())
     ids = [step.id for step in steps]
     index = {step_id: number for number, step_id in enumerate(ids)}
-    successors: list[list[tuple[int, float]]] = []
-    is_fork: list[bool] = []
-    for step in steps:
-        targets, fork = _flow(step, index)
-        successors.append(targets)
-        is_fork.append(fork)
-    predecessors: list[list[tuple[int, float]]] = [[] for _ in ids]
-    for source, targets in enumerate(successors):
-        for target, weight in targets:
-            predecessors[target].append((source, weight))
-    flow = nx.DiGraph()
-    flow.add_nodes_from(range(len(ids)))
-    flow.add_weighted_edges_from((source, target, weight)
-                                 for source, targets in enumerate(successors)
-                                 for target, weight in targets)
-    entry = next((n for n, s in enumerate(steps) if s.kind is Kind.START), 0 if ids else None)
+    successors, is_fork = _weighted_transitions(steps, index)
     graph = ProcessGraph(process=process, ids=ids, steps=steps, index=index,
-                         successors=successors, predecessors=predecessors, is_fork=is_fork,
-                         entry=entry,
+                         successors=successors, predecessors=_predecessors(successors),
+                         is_fork=is_fork, entry=_entry(steps),
                          ends=[n for n, s in enumerate(steps) if s.kind is Kind.END],
-                         flow=flow)
+                         flow=_flow_digraph(len(ids), successors))
     if not ids:
         return graph
     _strongly_connected(graph)
@@ -178,18 +161,51 @@ def build_graph(process: Process, *, full: bool = True) -> ProcessGraph:
     return graph
 
 
+def _weighted_transitions(steps: list[Step], index: dict[str, int]
+                          ) -> tuple[list[list[tuple[int, float]]], list[bool]]:
+    """Every step's weighted successors, and whether it is a parallel fork."""
+    successors: list[list[tuple[int, float]]] = []
+    is_fork: list[bool] = []
+    for step in steps:
+        targets, fork = _flow(step, index)
+        successors.append(targets)
+        is_fork.append(fork)
+    return successors, is_fork
+
+
+def _predecessors(successors: list[list[tuple[int, float]]]
+                  ) -> list[list[tuple[int, float]]]:
+    predecessors: list[list[tuple[int, float]]] = [[] for _ in successors]
+    for source, targets in enumerate(successors):
+        for target, weight in targets:
+            predecessors[target].append((source, weight))
+    return predecessors
+
+
+def _flow_digraph(count: int, successors: list[list[tuple[int, float]]]) -> nx.DiGraph:
+    import networkx as nx
+
+    flow = nx.DiGraph()
+    flow.add_nodes_from(range(count))
+    flow.add_weighted_edges_from((source, target, weight)
+                                 for source, targets in enumerate(successors)
+                                 for target, weight in targets)
+    return flow
+
+
+def _entry(steps: list[Step]) -> int | None:
+    """The first `start` step, else the first step (None without steps)."""
+    return next((n for n, s in enumerate(steps) if s.kind is Kind.START),
+                0 if steps else None)
+
+
 def _flow(step: Step, index: dict[str, int]) -> tuple[list[tuple[int, float]], bool]:
     known = [t for t in step.next if t.to in index]
     if not known:
         return [], False
     fork = len(known) > 1 and step.kind in FORK_KINDS
     if len(known) > 1 and step.kind in CHOICE_KINDS:
-        given = [t.probability for t in known]
-        total = sum(p for p in given if p is not None and p > 0)
-        if all(p is not None and p >= 0 for p in given) and total > 0:
-            weights = [(p or 0.0) / total for p in given]
-        else:  # none given (or invalid, reported by validate): equally likely
-            weights = [1.0 / len(known)] * len(known)
+        weights = _choice_weights(known)
     else:
         weights = [1.0] * len(known)
     merged: dict[int, float] = {}
@@ -197,6 +213,16 @@ def _flow(step: Step, index: dict[str, int]) -> tuple[list[tuple[int, float]], b
         target = index[transition.to]
         merged[target] = merged.get(target, 0.0) + weight
     return list(merged.items()), fork
+
+
+def _choice_weights(known: list[Transition]) -> list[float]:
+    """An exclusive choice's probabilities, normalised; equal shares when not given."""
+    given = [t.probability for t in known]
+    total = sum(p for p in given if p is not None and p > 0)
+    if all(p is not None and p >= 0 for p in given) and total > 0:
+        return [(p or 0.0) / total for p in given]
+    # none given (or invalid, reported by validate): equally likely
+    return [1.0 / len(known)] * len(known)
 
 
 def _strongly_connected(graph: ProcessGraph) -> None:
@@ -221,12 +247,7 @@ def _loop_backs(graph: ProcessGraph) -> nx.DiGraph:
     """Set `graph.loop_backs`; returns the forward graph (`flow` without them)."""
     import networkx as nx
 
-    component = graph.component
-    written_back: dict[int, set[tuple[int, int]]] = {}  # loop -> its transitions back
-    for c, members in enumerate(graph.components):
-        if graph.cyclic[c]:
-            written_back[c] = {(s, t) for s in members for t, _ in graph.successors[s]
-                               if component[t] == c and t <= s}
+    written_back = _written_back(graph)
     backward = set().union(*written_back.values())
     forward = nx.DiGraph()
     forward.add_nodes_from(graph.flow)
@@ -244,6 +265,17 @@ def _loop_backs(graph: ProcessGraph) -> nx.DiGraph:
             forward.remove_edges_from(backs)
         graph.loop_backs |= backs
     return forward
+
+
+def _written_back(graph: ProcessGraph) -> dict[int, set[tuple[int, int]]]:
+    """Loop -> its transitions to a step written earlier in the file (or to itself)."""
+    component = graph.component
+    written_back: dict[int, set[tuple[int, int]]] = {}
+    for c, members in enumerate(graph.components):
+        if graph.cyclic[c]:
+            written_back[c] = {(s, t) for s in members for t, _ in graph.successors[s]
+                               if component[t] == c and t <= s}
+    return written_back
 
 
 def _loop_entries(graph: ProcessGraph, members: list[int]) -> list[int]:
@@ -350,6 +382,18 @@ def _branches_meeting(graph: ProcessGraph, fork: int, join: int) -> frozenset[in
     labels every step with the first branch reaching it; the join joins the fork's
     branches when its direct predecessors carry two different labels.
     """
+    label, direct = _label_branches(graph, fork, join)
+    arriving = set(direct)
+    for source, _ in graph.predecessors[join]:
+        if source in label and (source, join) not in graph.loop_backs:
+            arriving.add(label[source])
+    return frozenset(label) if len(arriving) >= 2 else None
+
+
+def _label_branches(graph: ProcessGraph, fork: int, join: int
+                    ) -> tuple[dict[int, int], set[int]]:
+    """Step -> the first of the fork's branches reaching it before `join`; and the
+    branches that go to the join directly."""
     limit = graph.position[join]
     label: dict[int, int] = {}
     queue: deque[int] = deque()
@@ -367,8 +411,4 @@ def _branches_meeting(graph: ProcessGraph, fork: int, join: int) -> frozenset[in
                     and graph.position[target] < limit:
                 label[target] = label[node]
                 queue.append(target)
-    arriving = set(direct)
-    for source, _ in graph.predecessors[join]:
-        if source in label and (source, join) not in graph.loop_backs:
-            arriving.add(label[source])
-    return frozenset(label) if len(arriving) >= 2 else None
+    return label, direct

@@ -48,33 +48,54 @@ def solve(order: Sequence[int], weights: Mapping[int, Mapping[int, float]],
     rows: dict[int, dict[int, float]] = {
         k: {j: w for j, w in weights.get(k, {}).items() if w != 0.0} for k in order}
     consts = {k: float(constants.get(k, 0.0)) for k in order}
+    users = _users(order, rows)
+    eliminated: list[tuple[int, float, dict[int, float]]] = []
+    done: set[int] = set()
+    for k in order:
+        constant, expression = _eliminate(k, rows, consts, users, done)
+        done.add(k)
+        eliminated.append((k, constant, expression))
+    return _back_substitute(eliminated)
+
+
+def _users(order: Sequence[int], rows: Mapping[int, Mapping[int, float]]
+           ) -> dict[int, set[int]]:
+    """For every variable, the equations that mention it."""
     users: dict[int, set[int]] = {k: set() for k in order}
     for k, row in rows.items():
         for j in row:
             users[j].add(k)
-    eliminated: list[tuple[int, float, dict[int, float]]] = []
-    done: set[int] = set()
-    for k in order:
-        row = rows.pop(k)
-        pivot = 1.0 - row.pop(k, 0.0)
-        if pivot <= PIVOT_EPSILON:
-            raise SingularSystem(k)
-        constant = consts.pop(k) / pivot
-        expression = {j: w / pivot for j, w in row.items()}
-        users[k].discard(k)
-        for j in expression:
-            users[j].discard(k)
-        for i in users.pop(k):
-            if i in done:
-                continue
-            target = rows[i]
-            factor = target.pop(k)
-            consts[i] += factor * constant
-            for j, w in expression.items():
-                target[j] = target.get(j, 0.0) + factor * w
-                users[j].add(i)
-        done.add(k)
-        eliminated.append((k, constant, expression))
+    return users
+
+
+def _eliminate(k: int, rows: dict[int, dict[int, float]], consts: dict[int, float],
+               users: dict[int, set[int]], done: set[int]
+               ) -> tuple[float, dict[int, float]]:
+    """Take `k`'s equation out and substitute it into the equations still open; return
+    `x_k` as a constant plus weights of the variables still to be eliminated."""
+    row = rows.pop(k)
+    pivot = 1.0 - row.pop(k, 0.0)
+    if pivot <= PIVOT_EPSILON:
+        raise SingularSystem(k)
+    constant = consts.pop(k) / pivot
+    expression = {j: w / pivot for j, w in row.items()}
+    users[k].discard(k)
+    for j in expression:
+        users[j].discard(k)
+    for i in users.pop(k):
+        if i in done:
+            continue
+        target = rows[i]
+        factor = target.pop(k)
+        consts[i] += factor * constant
+        for j, w in expression.items():
+            target[j] = target.get(j, 0.0) + factor * w
+            users[j].add(i)
+    return constant, expression
+
+
+def _back_substitute(eliminated: list[tuple[int, float, dict[int, float]]]
+                     ) -> dict[int, float]:
     values: dict[int, float] = {}
     for k, constant, expression in reversed(eliminated):
         values[k] = constant + sum(w * values[j] for j, w in expression.items())

@@ -320,60 +320,84 @@ class _Calculator:
     def times_to_finish(self, blocks: Mapping[int, float],
                         region: frozenset[int] | None = None) -> dict[int, float]:
         """Expected time from entering each step until the case finishes (or, within a
-        fork's `region`, until it leaves the region, e.g. reaches the join)."""
-        g = self.g
+        fork's `region`, until it leaves the region, e.g. reaches the join).
+
+        Needs `self.flow` to hold the visits (see `expected_lead_time`): a singular loop
+        is an endless loop only when some case enters it."""
         finish: dict[int, float] = {}
-        groups: list[list[int]]
-        if region is None:
-            groups = g.components[::-1]
-        else:  # only the region's own components: blocks are small, processes are not
-            by_component: dict[int, list[int]] = {}
-            for node in region:
-                by_component.setdefault(g.component[node], []).append(node)
-            groups = []
-            for c in sorted(by_component, reverse=True):
-                members = by_component[c]
-                members.sort(key=lambda n: g.position[n])
-                groups.append(members)
         nothing: set[int] = set()
-        for members in groups:
-            inside = set(members)
-            if not any((m, t) in g.loop_backs for m in members
-                       for t, _ in g.successors[m] if t in inside):
+        for members in self._finish_groups(region):
+            if not self._has_loop(members):
                 # no loop among these steps (a region's share of a larger loop): every
                 # step's successors are known once the later ones are done
                 for node in reversed(members):
                     finish[node] = self._finish_row(node, blocks, finish, nothing, None)[0]
                 continue
-            order = list(reversed(members))
-            forks = [n for n in members if g.is_fork[n] and n not in blocks
-                     and any(t in inside for t, _ in g.successors[n])]
-            policy = {n: self._best_branch(n, finish, inside, None) for n in forks}
-            for _ in range(_POLICY_ROUNDS):
-                weights: dict[int, dict[int, float]] = {}
-                constants: dict[int, float] = {}
-                for node in members:
-                    constants[node], weights[node] = self._finish_row(
-                        node, blocks, finish, inside, policy.get(node))
-                try:
-                    solved = solve(order, weights, constants)
-                except SingularSystem as exc:
-                    if any(self.flow[n] > 0 for n in members):
-                        raise EndlessLoop(members) from exc
-                    solved = dict.fromkeys(members, 0.0)  # a loop no case ever enters
-                    break
-                changed = False
-                for n in forks:
-                    best = self._best_branch(n, finish, inside, solved)
-                    current = policy[n]
-                    if best != current and self._value(best, finish, solved) > \
-                            self._value(current, finish, solved) + 1e-12:
-                        policy[n] = best
-                        changed = True
-                if not changed:
-                    break
-            finish.update(solved)
+            finish.update(self._solve_loop_group(members, blocks, finish))
         return finish
+
+    def _finish_groups(self, region: frozenset[int] | None) -> list[list[int]]:
+        """Groups of steps to solve, last component first (each in flow order)."""
+        g = self.g
+        if region is None:
+            return g.components[::-1]
+        # only the region's own components: blocks are small, processes are not
+        by_component: dict[int, list[int]] = {}
+        for node in region:
+            by_component.setdefault(g.component[node], []).append(node)
+        groups: list[list[int]] = []
+        for c in sorted(by_component, reverse=True):
+            members = by_component[c]
+            members.sort(key=lambda n: g.position[n])
+            groups.append(members)
+        return groups
+
+    def _has_loop(self, members: list[int]) -> bool:
+        g = self.g
+        inside = set(members)
+        return any((m, t) in g.loop_backs for m in members
+                   for t, _ in g.successors[m] if t in inside)
+
+    def _solve_loop_group(self, members: list[int], blocks: Mapping[int, float],
+                          finish: dict[int, float]) -> dict[int, float]:
+        """Times to finish of a loop's steps: a linear system, with policy iteration over
+        the branch each fork without a join waits for."""
+        g = self.g
+        inside = set(members)
+        order = list(reversed(members))
+        forks = [n for n in members if g.is_fork[n] and n not in blocks
+                 and any(t in inside for t, _ in g.successors[n])]
+        policy = {n: self._best_branch(n, finish, inside, None) for n in forks}
+        solved: dict[int, float] = {}
+        for _ in range(_POLICY_ROUNDS):
+            weights: dict[int, dict[int, float]] = {}
+            constants: dict[int, float] = {}
+            for node in members:
+                constants[node], weights[node] = self._finish_row(
+                    node, blocks, finish, inside, policy.get(node))
+            try:
+                solved = solve(order, weights, constants)
+            except SingularSystem as exc:
+                if any(self.flow[n] > 0 for n in members):
+                    raise EndlessLoop(members) from exc
+                return dict.fromkeys(members, 0.0)  # a loop no case ever enters
+            if not self._improve_policy(policy, forks, finish, inside, solved):
+                break
+        return solved
+
+    def _improve_policy(self, policy: dict[int, int], forks: list[int],
+                        finish: Mapping[int, float], inside: set[int],
+                        solved: Mapping[int, float]) -> bool:
+        """Switch each fork to a longer branch if there is one; whether any changed."""
+        changed = False
+        for n in forks:
+            best = self._best_branch(n, finish, inside, solved)
+            current = policy[n]
+            if best != current and self._value(best, finish, solved) > \
+                    self._value(current, finish, solved) + 1e-12:
+                policy[n] = best
+                changed = True
+        return changed
 
     def _finish_row(self, node: int, blocks: Mapping[int, float], finish: dict[int, float],
                     inside: set[int], branch: int | None) -> tuple[float, dict[int, float]]:
@@ -487,34 +511,14 @@ class _Calculator:
             members = [m for m in g.components[c] if m in is_transparent]
             if not members:
                 continue
-            group = set(members)
             if not forward:
                 members.reverse()
-            constants: dict[int, dict[str, float]] = {}
-            weights: dict[int, dict[int, float]] = {}
-            for node in members:
-                constant: dict[str, float] = {}
-                row: dict[int, float] = {}
-                for other, weight in neighbours(node):
-                    if other in group:
-                        row[other] = row.get(other, 0.0) + weight
-                    else:
-                        _add(constant, known(other), weight)
-                constants[node] = constant
-                weights[node] = row
+            constants, weights = _role_rows(members, neighbours, known)
             if not any(weights.values()):
                 for node in members:
                     values[node] = constants[node]
                 continue
-            for role in {r for constant in constants.values() for r in constant}:
-                try:
-                    solved = solve(members, weights,
-                                   {n: constants[n].get(role, 0.0) for n in members})
-                except SingularSystem:
-                    continue  # an endless loop of gateways: reported through visits
-                for node, value in solved.items():
-                    if value:
-                        values[node][role] = value
+            _solve_by_role(values, members, weights, constants)
 
     # -- loops ---------------------------------------------------------------------------
 
@@ -567,15 +571,18 @@ class _Calculator:
 
     # -- everything ----------------------------------------------------------------------
 
-    def metrics(self) -> ProcessMetrics:
-        g = self.g
-        process = self.process
-        visits = self.visits()
+    def expected_lead_time(self, visits: list[float]) -> float:
+        """Expected time from the start to the end. `times_to_finish` tells an endless
+        loop from a loop no case enters by the visits, so they are set first."""
+        assert self.g.entry is not None
         self.flow = visits
-        blocks = self.block_times()
-        assert g.entry is not None
-        expected_lead_time = self.times_to_finish(blocks)[g.entry]
-        best, via = self.longest()
+        return self.times_to_finish(self.block_times())[self.g.entry]
+
+    def critical_path(self, best: list[float | None], via: list[int]
+                      ) -> tuple[float, list[int]]:
+        """The worst lead time and its path: the longest way to an end reached (or, if
+        none is, to any step reached)."""
+        g = self.g
         reached_ends = [e for e in g.ends if best[e] is not None]
         candidates = reached_ends or [n for n in range(len(g)) if best[n] is not None]
         last = max(candidates, key=lambda n: (best[n] or 0.0, -g.position[n]))
@@ -584,46 +591,64 @@ class _Calculator:
         while via[path[-1]] != -1:
             path.append(via[path[-1]])
         path.reverse()
+        return worst, path
+
+    def handoffs(self, arriving: list[dict[str, float]]) -> tuple[float, float]:
+        """Handoffs per case, and the hours per case waited at steps reached by one."""
+        handoffs = 0.0
+        handoff_wait = 0.0
+        for node, step in enumerate(self.g.steps):
+            if step.role is None:
+                continue
+            changed = sum(n for role, n in arriving[node].items() if role != step.role)
+            handoffs += changed
+            handoff_wait += changed * step.wait
+        return handoffs, handoff_wait
+
+    def utilization(self, effort_by_role: dict[str, float]) -> dict[str, float]:
+        utilization: dict[str, float] = {}
+        demand = self.process.demand
+        if demand is not None:
+            for role, hours in effort_by_role.items():
+                capacity, availability = self._capacity(role)
+                utilization[role] = demand * hours / (capacity * availability)
+        return utilization
+
+    def metrics(self) -> ProcessMetrics:
+        g = self.g
+        process = self.process
+        visits = self.visits()
+        expected_lead_time = self.expected_lead_time(visits)
+        best, via = self.longest()
+        worst, path = self.critical_path(best, via)
 
         effort_by_role, tasks_by_role = self.work_by_role(visits)
         effort_by_role = self._in_role_order(effort_by_role)
         effort = sum(effort_by_role.values())
 
         arriving, leaving = self.role_flows(visits)
-        handoffs = 0.0
-        handoff_wait = 0.0
-        for node, step in enumerate(g.steps):
-            if step.role is None:
-                continue
-            changed = sum(n for role, n in arriving[node].items() if role != step.role)
-            handoffs += changed
-            handoff_wait += changed * step.wait
-
-        utilization: dict[str, float] = {}
-        if process.demand is not None:
-            for role, hours in effort_by_role.items():
-                capacity, availability = self._capacity(role)
-                utilization[role] = process.demand * hours / (capacity * availability)
+        handoffs, handoff_wait = self.handoffs(arriving)
+        utilization = self.utilization(effort_by_role)
 
         ids = g.ids
         return ProcessMetrics(
             steps=len(process.steps),
-            visits={ids[n]: visits[n] for n in range(len(g))},
+            visits=self._by_step(visits),
             effort_hours=effort,
             effort_by_role=effort_by_role,
             expected_lead_time_hours=expected_lead_time,
             worst_lead_time_hours=worst,
             critical_path=[ids[n] for n in path],
-            flow_efficiency=min(1.0, effort / expected_lead_time) if expected_lead_time > 0
-            else 0.0,
+            flow_efficiency=_flow_efficiency(effort, expected_lead_time),
             handoffs=handoffs,
-            approvals=sum(visits[n] for n, s in enumerate(g.steps) if s.kind is Kind.APPROVAL),
+            approvals=self.approvals(visits),
             utilization=utilization,
             sla_hours=process.sla,
             demand_per_day=process.demand,
-            step_time={ids[n]: self.time[n] for n in range(len(g))},
-            step_duration={ids[n]: self.duration[n] for n in range(len(g))},
-            expected_hours={ids[n]: visits[n] * self.time[n] for n in range(len(g))},
+            step_time=self._by_step(self.time),
+            step_duration=self._by_step(self.duration),
+            expected_hours=self._by_step([v * t for v, t in zip(visits, self.time,
+                                                                strict=True)]),
             longest_to={ids[n]: value for n, value in enumerate(best) if value is not None},
             longest_via={ids[n]: ids[p] for n, p in enumerate(via) if p != -1},
             loops=self.loops(visits),
@@ -632,6 +657,15 @@ class _Calculator:
             handoff_wait_hours=handoff_wait,
             tasks_by_role=self._in_role_order(tasks_by_role),
         )
+
+    def _by_step(self, values: list[float]) -> dict[str, float]:
+        """Step id -> value, for a value of every step."""
+        ids = self.g.ids
+        return {ids[n]: values[n] for n in range(len(self.g))}
+
+    def approvals(self, visits: list[float]) -> float:
+        """Approval steps passed per case."""
+        return sum(visits[n] for n, s in enumerate(self.g.steps) if s.kind is Kind.APPROVAL)
 
     def work_by_role(self, visits: list[float]) -> tuple[dict[str, float], dict[str, float]]:
         """Effort hours and work-step visits per case by role. A `wait` step is a timer:
@@ -677,6 +711,47 @@ class _Calculator:
                     return defined.capacity, defined.availability
             return 1.0, _DEFAULT_AVAILABILITY
         return entry.role.capacity, entry.role.availability
+
+
+def _role_rows(members: list[int], neighbours: Callable[[int], list[tuple[int, float]]],
+               known: Callable[[int], dict[str, float]]
+               ) -> tuple[dict[int, dict[str, float]], dict[int, dict[int, float]]]:
+    """The equations of a group of transparent steps: roles brought in from outside the
+    group (constants) and weights of the neighbours inside it."""
+    group = set(members)
+    constants: dict[int, dict[str, float]] = {}
+    weights: dict[int, dict[int, float]] = {}
+    for node in members:
+        constant: dict[str, float] = {}
+        row: dict[int, float] = {}
+        for other, weight in neighbours(node):
+            if other in group:
+                row[other] = row.get(other, 0.0) + weight
+            else:
+                _add(constant, known(other), weight)
+        constants[node] = constant
+        weights[node] = row
+    return constants, weights
+
+
+def _solve_by_role(values: list[dict[str, float]], members: list[int],
+                   weights: dict[int, dict[int, float]],
+                   constants: dict[int, dict[str, float]]) -> None:
+    """Solve a loop of transparent steps once per role, into `values`."""
+    for role in {r for constant in constants.values() for r in constant}:
+        try:
+            solved = solve(members, weights,
+                           {n: constants[n].get(role, 0.0) for n in members})
+        except SingularSystem:
+            continue  # an endless loop of gateways: reported through visits
+        for node, value in solved.items():
+            if value:
+                values[node][role] = value
+
+
+def _flow_efficiency(effort: float, expected_lead_time: float) -> float:
+    """Share of the expected lead time spent working (0 for a process taking no time)."""
+    return min(1.0, effort / expected_lead_time) if expected_lead_time > 0 else 0.0
 
 
 def _add(total: dict[str, float], part: Mapping[str, float], factor: float) -> None:
@@ -725,8 +800,7 @@ def evaluate_changes(analysis: ProcessAnalysis, waits: Mapping[str, float],
     calculator.time = [calculator.waits[n] + calculator.duration[n] for n in range(len(graph))]
     try:
         visits = calculator.visits()
-        calculator.flow = visits
-        lead_time = calculator.times_to_finish(calculator.block_times())[entry]
+        lead_time = calculator.expected_lead_time(visits)
     except EndlessLoop:
         return None
     effort, _tasks = calculator.work_by_role(visits)

@@ -18,13 +18,13 @@ saves its real share, and no finding can claim more than the process takes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from procmap.analysis.metrics import ProcessAnalysis
-    from procmap.model import Process, Step, Workspace
+    from procmap.model import Process, Step, Transition, Workspace
 
 Change = tuple[str, str, int]
 
@@ -66,23 +66,33 @@ def _changed_step(step: Step, changes: list[Change]) -> Step:
     update: dict[str, Any] = {}
     dropped: set[int] = set()
     for kind, _, index in changes:
-        if kind == "wait":
-            update["wait"] = 0.0
-        elif kind == "work":
-            update["duration"] = 0.0
-        elif kind == "loop":
+        if kind == "loop":
             dropped.add(index)
-        elif kind == "set-wait":
-            update["wait"] = index / 3600
+        elif kind in _FIELD_CHANGES:
+            name, value = _FIELD_CHANGES[kind](index)
+            update[name] = value
     if dropped:
-        kept = [t for n, t in enumerate(step.next) if n not in dropped]
-        given = [t.probability for t in kept if t.probability is not None]
-        if kept and len(given) == len(kept) and sum(given) > 0:
-            total = sum(given)
-            kept = [t.model_copy(update={"probability": (t.probability or 0.0) / total})
-                    for t in kept]
-        update["next"] = kept
+        update["next"] = _kept_transitions(step, dropped)
     return step.model_copy(update=update)
+
+
+#: change kind -> the field it sets and its value (from the change's index)
+_FIELD_CHANGES: dict[str, Callable[[int], tuple[str, float]]] = {
+    "wait": lambda _index: ("wait", 0.0),
+    "work": lambda _index: ("duration", 0.0),
+    "set-wait": lambda index: ("wait", index / 3600),
+}
+
+
+def _kept_transitions(step: Step, dropped: set[int]) -> list[Transition]:
+    """The step's transitions but the dropped ones; given probabilities rescaled."""
+    kept = [t for n, t in enumerate(step.next) if n not in dropped]
+    given = [t.probability for t in kept if t.probability is not None]
+    if kept and len(given) == len(kept) and sum(given) > 0:
+        total = sum(given)
+        kept = [t.model_copy(update={"probability": (t.probability or 0.0) / total})
+                for t in kept]
+    return kept
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ badge. Strings stay raw user text: renderers escape them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from procmap.i18n import N_, _
@@ -27,7 +28,7 @@ from procmap.render.diagram import Diagram, Direction, Edge, Lane, Node
 if TYPE_CHECKING:
     from procmap.analysis.metrics import ProcessAnalysis, ProcessMetrics
     from procmap.findings import Finding
-    from procmap.model import ProcessEntry, Step, Workspace
+    from procmap.model import Process, ProcessEntry, Step, Workspace
 
 _BOTTLENECK_RULES = frozenset({"bottleneck-step", "waiting-waste"})
 _BADGES = {
@@ -51,35 +52,61 @@ def diagram_for(entry: ProcessEntry, workspace: Workspace,
     process = entry.process
     role_order = list(workspace.roles)
     fallback = process.owner or (role_order[0] if role_order else "")
-    lanes_of = step_lanes(process, fallback)
     metrics = analysis.metrics if analysis is not None else None
     findings = analysis.findings if analysis is not None else []
-    marked = highlight and analysis is not None
+    # what the highlight marks, with an analysis to mark it from
+    marked = analysis if highlight else None
+    critical_nodes, critical_edges = _critical(metrics if marked is not None else None)
+    lanes = _lanes(process, workspace, role_order, marked)
+    nodes = _nodes(process, workspace, metrics, fallback,
+                   _findings_by_step(findings) if marked is not None else {}, critical_nodes)
+    edges = _edges(process, critical_edges, _loop_backs(entry, analysis))
+    return Diagram(id=process.id, title=process.label, lanes=lanes, nodes=nodes, edges=edges,
+                   subtitle=_subtitle(entry, metrics, analysis), direction=flow,
+                   highlight=highlight,
+                   meta={k: v for k, v in (("file", entry.file), ("owner", process.owner),
+                                           ("version", process.version)) if v})
 
-    critical_nodes: set[str] = set()
-    critical_edges: set[tuple[str, str]] = set()
-    if marked and metrics is not None:
-        critical_nodes = set(metrics.critical_path)
-        critical_edges = set(zip(metrics.critical_path, metrics.critical_path[1:],
-                                 strict=False))
 
+def _critical(metrics: ProcessMetrics | None) -> tuple[set[str], set[tuple[str, str]]]:
+    """The critical path's steps and transitions (none without metrics to mark)."""
+    if metrics is None:
+        return set(), set()
+    path = metrics.critical_path
+    return set(path), set(pairwise(path))
+
+
+def _lanes(process: Process, workspace: Workspace, role_order: list[str],
+           marked: ProcessAnalysis | None) -> list[Lane]:
+    """A lane per role the steps are drawn in; overloaded ones flagged when `marked`."""
+    metrics = marked.metrics if marked is not None else None
     lanes = []
     for role_id in process_lanes(process, role_order):
         definition = workspace.roles.get(role_id)
         label = definition.role.label if definition is not None else role_id
         overloaded, badge = False, ""
-        if marked and metrics is not None:
-            overloaded, badge = _lane_load(role_id, metrics, findings, analysis)
+        if marked is not None and metrics is not None:
+            overloaded, badge = _lane_load(role_id, metrics, marked.findings, marked)
         lanes.append(Lane(role_id, label, overloaded=overloaded, badge=badge))
+    return lanes
 
+
+def _findings_by_step(findings: list[Finding]) -> dict[str, list[Finding]]:
     by_step: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.step is not None:
             by_step.setdefault(finding.step, []).append(finding)
+    return by_step
 
+
+def _nodes(process: Process, workspace: Workspace, metrics: ProcessMetrics | None,
+           fallback: str, by_step: dict[str, list[Finding]],
+           critical_nodes: set[str]) -> list[Node]:
+    """A node per step, with its details, tooltip and (when marked) findings' badges."""
+    lanes_of = step_lanes(process, fallback)
     nodes = []
     for step in process.step_index.values():
-        step_findings = by_step.get(step.id, []) if marked else []
+        step_findings = by_step.get(step.id, [])
         nodes.append(Node(
             id=step.id,
             lane=lanes_of.get(step.id, fallback),
@@ -91,8 +118,12 @@ def diagram_for(entry: ProcessEntry, workspace: Workspace,
             badge=_badge(step.id, step_findings, metrics),
             critical=step.id in critical_nodes,
         ))
+    return nodes
 
-    loop_backs = _loop_backs(entry, analysis)
+
+def _edges(process: Process, critical_edges: set[tuple[str, str]],
+           loop_backs: set[tuple[str, str]]) -> list[Edge]:
+    """An edge per transition to a known step (once per target)."""
     edges = []
     known = process.step_index
     for step in known.values():
@@ -106,12 +137,7 @@ def diagram_for(entry: ProcessEntry, workspace: Workspace,
                                                           transition.probability),
                 critical=(step.id, transition.to) in critical_edges,
                 loop_back=(step.id, transition.to) in loop_backs))
-
-    return Diagram(id=process.id, title=process.label, lanes=lanes, nodes=nodes, edges=edges,
-                   subtitle=_subtitle(entry, metrics, analysis), direction=flow,
-                   highlight=highlight,
-                   meta={k: v for k, v in (("file", entry.file), ("owner", process.owner),
-                                           ("version", process.version)) if v})
+    return edges
 
 
 def _details(step: Step, metrics: ProcessMetrics | None) -> tuple[str, ...]:

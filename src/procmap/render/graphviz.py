@@ -554,36 +554,9 @@ def render_svgs(diagrams: Sequence[Diagram], theme: Theme = THEME,
     instead of three per diagram (the handbook draws hundreds). A diagram that cannot
     be drawn gets its RenderError in its place."""
     results: list[bytes | RenderError] = [RenderError(_("not drawn"))] * len(diagrams)
-    scenes: dict[int, _Scene] = {}
-    for i, diagram in enumerate(diagrams):
-        try:
-            check_diagram(diagram)
-            scenes[i] = _scene(diagram, theme)
-        except RenderError as exc:
-            results[i] = exc
-    order = list(scenes)
-    plains = _run_many("neato", ["-n", "-Tplain"],
-                       [_measure_source(scenes[i].parts(), theme) for i in order], timeout)
-    sizes: dict[int, dict[str, Size]] = {}
-    for i, plain in zip(order, plains, strict=True):
-        try:
-            if isinstance(plain, RenderError):
-                raise plain
-            sizes[i] = _measured(plain, scenes[i].parts())
-        except RenderError as exc:
-            results[i] = exc
-    ranked = [i for i in sizes if scenes[i].visuals]
-    plains = _run_many("dot", ["-Tplain"], [_rank_source(
-        diagrams[i], scenes[i].visuals, sizes[i], theme) for i in ranked], timeout)
-    slots: dict[int, list[FlowSlot]] = {i: [] for i in sizes}
-    for i, plain in zip(ranked, plains, strict=True):
-        try:
-            if isinstance(plain, RenderError):
-                raise plain
-            slots[i] = _ranked(plain, diagrams[i], scenes[i].visuals)
-        except (RenderError, KeyError) as exc:
-            results[i] = exc if isinstance(exc, RenderError) else RenderError(str(exc))
-            del sizes[i]
+    scenes = _scenes(diagrams, theme, results)
+    sizes = _measure_scenes(scenes, theme, timeout, results)
+    slots = _rank_scenes(diagrams, scenes, sizes, theme, timeout, results)
     sources = {}
     for i in sizes:
         diagram, scene = diagrams[i], scenes[i]
@@ -598,3 +571,52 @@ def render_svgs(diagrams: Sequence[Diagram], theme: Theme = THEME,
             svg.decode("utf-8"), _tooltips(diagrams[i], scenes[i])).encode("utf-8")
     return results
 
+
+def _scenes(diagrams: Sequence[Diagram], theme: Theme,
+            results: list[bytes | RenderError]) -> dict[int, _Scene]:
+    """The scene of every drawable diagram; the others' errors go into `results`."""
+    scenes: dict[int, _Scene] = {}
+    for i, diagram in enumerate(diagrams):
+        try:
+            check_diagram(diagram)
+            scenes[i] = _scene(diagram, theme)
+        except RenderError as exc:
+            results[i] = exc
+    return scenes
+
+
+def _measure_scenes(scenes: dict[int, _Scene], theme: Theme, timeout: float,
+                    results: list[bytes | RenderError]) -> dict[int, dict[str, Size]]:
+    """Pass A, one neato run: the size of every part of every scene (by diagram)."""
+    order = list(scenes)
+    plains = _run_many("neato", ["-n", "-Tplain"],
+                       [_measure_source(scenes[i].parts(), theme) for i in order], timeout)
+    sizes: dict[int, dict[str, Size]] = {}
+    for i, plain in zip(order, plains, strict=True):
+        try:
+            if isinstance(plain, RenderError):
+                raise plain
+            sizes[i] = _measured(plain, scenes[i].parts())
+        except RenderError as exc:
+            results[i] = exc
+    return sizes
+
+
+def _rank_scenes(diagrams: Sequence[Diagram], scenes: dict[int, _Scene],
+                 sizes: dict[int, dict[str, Size]], theme: Theme, timeout: float,
+                 results: list[bytes | RenderError]) -> dict[int, list[FlowSlot]]:
+    """Pass B, one dot run: the flow slots of every measured diagram. A diagram that
+    fails here gets its error and leaves `sizes`."""
+    ranked = [i for i in sizes if scenes[i].visuals]
+    plains = _run_many("dot", ["-Tplain"], [_rank_source(
+        diagrams[i], scenes[i].visuals, sizes[i], theme) for i in ranked], timeout)
+    slots: dict[int, list[FlowSlot]] = {i: [] for i in sizes}
+    for i, plain in zip(ranked, plains, strict=True):
+        try:
+            if isinstance(plain, RenderError):
+                raise plain
+            slots[i] = _ranked(plain, diagrams[i], scenes[i].visuals)
+        except (RenderError, KeyError) as exc:
+            results[i] = exc if isinstance(exc, RenderError) else RenderError(str(exc))
+            del sizes[i]
+    return slots

@@ -295,34 +295,22 @@ def compute_geometry(
 ) -> Geometry:
     """Place every part. ``sizes`` come from pass A, ``slots`` from pass B."""
     axes = Axes(diagram.direction)
-    lane_index = {lane.id: i for i, lane in enumerate(diagram.lanes)}
     stacks = [_stack_rect(v, sizes, diagram.direction, theme) for v in visuals]
     ranks = _ranks(slots)
     preds = _predecessors(diagram, visuals, ranks)
-
-    members: list[list[int]] = [[] for _ in diagram.lanes]
-    for visual in visuals:
-        members[lane_index[visual.node.lane]].append(visual.index)
-    lanes = [_lane_metrics(m, stacks, ranks, slots, preds, axes, theme) for m in members]
+    lanes = [_lane_metrics(m, stacks, ranks, slots, preds, axes, theme)
+             for m in _lane_members(diagram, visuals)]
 
     inset, pad, margin = theme.header_inset, theme.band_pad, theme.margin
-    header_sizes = [sizes[part.name] for part in headers]
-    # Header band: a column on the left (LR) or a row on top (TB), the same for all lanes.
-    if diagram.direction == "LR":
-        header_depth = max([theme.header_min] + [s.w + 2 * inset for s in header_sizes])
-        header_cross = [s.h + 2 * inset for s in header_sizes]
-    else:
-        header_depth = max([36.0] + [s.h + 2 * inset for s in header_sizes])
-        header_cross = [max(s.w + 2 * inset, theme.header_min) for s in header_sizes]
+    header_depth, header_cross = _header_band(diagram.direction,
+                                              [sizes[part.name] for part in headers], theme)
     band_cross = [
         max(lane.content + 2 * pad, header_cross[i], 2 * pad + 24)
         for i, lane in enumerate(lanes)
     ]
 
     # Flow axis: dot's coordinates, shifted so the first node clears the header.
-    flow_spans = [axes.span(stack)[:2] for stack in stacks]
-    lowest = min((slots[i].flow + flow_spans[i][0] for i in range(len(visuals))), default=0.0)
-    highest = max((slots[i].flow + flow_spans[i][1] for i in range(len(visuals))), default=0.0)
+    lowest, highest = _flow_extent(stacks, slots, axes)
     title_size = sizes[title.name] if title is not None else Size(0, 0)
     top = margin + (title_size.h + 12 if title is not None else 0)
     lanes_start = margin if diagram.direction == "LR" else top  # along the flow axis
@@ -346,26 +334,79 @@ def compute_geometry(
         first_row = cross + (band_cross[i] - lane.content) / 2 + lane.cross_before
         for node, row in lane.rows.items():
             center = axes.screen(flow_origin + slots[node].flow, first_row + row * lane.pitch)
-            visual = visuals[node]
-            for name, (dx, dy) in stack_offsets(visual, sizes, diagram.direction,
-                                                theme).items():
-                geometry.centers[name] = (center[0] + dx, center[1] + dy)
-            boxes[node] = NodeBox(center=center, shape=sizes[visual.shape.name],
-                                  stack=stacks[node].shifted(*center), rank=ranks[node],
-                                  lane=i)
+            boxes[node] = _place_node(geometry, visuals[node], center, sizes, stacks[node],
+                                      ranks[node], i, diagram.direction, theme)
         cross += band_cross[i]
     geometry.nodes = [boxes[i] for i in range(len(visuals))]
-    rank_count = max(ranks, default=-1) + 1
-    spans: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(rank_count)]
-    for box in geometry.nodes:
-        flow0, flow1, _, _ = axes.span(box.stack)
-        spans[box.rank][0] = min(spans[box.rank][0], flow0)
-        spans[box.rank][1] = max(spans[box.rank][1], flow1)
-    geometry.rank_spans = [(low, high) for low, high in spans]
+    geometry.rank_spans = _rank_spans(geometry.nodes, ranks, axes)
 
     lanes_box = axes.rect(lanes_start, cross_start, lanes_start + flow_length, cross)
     geometry.lanes_box = lanes_box
-    right = max(lanes_box.x1, margin + title_size.w)
+    _set_size(geometry, legend, sizes, margin, title_size.w)
+    return geometry
+
+
+def _lane_members(diagram: Diagram, visuals: Sequence[NodeVisual]) -> list[list[int]]:
+    """The nodes of each lane, in order."""
+    lane_index = {lane.id: i for i, lane in enumerate(diagram.lanes)}
+    members: list[list[int]] = [[] for _ in diagram.lanes]
+    for visual in visuals:
+        members[lane_index[visual.node.lane]].append(visual.index)
+    return members
+
+
+def _header_band(direction: Direction, header_sizes: list[Size], theme: Theme
+                 ) -> tuple[float, list[float]]:
+    """Header band: a column on the left (LR) or a row on top (TB), the same for all
+    lanes. Its depth along the flow, and each header's extent across it."""
+    inset = theme.header_inset
+    if direction == "LR":
+        header_depth = max([theme.header_min] + [s.w + 2 * inset for s in header_sizes])
+        header_cross = [s.h + 2 * inset for s in header_sizes]
+    else:
+        header_depth = max([36.0] + [s.h + 2 * inset for s in header_sizes])
+        header_cross = [max(s.w + 2 * inset, theme.header_min) for s in header_sizes]
+    return header_depth, header_cross
+
+
+def _flow_extent(stacks: list[Rect], slots: Sequence[FlowSlot], axes: Axes
+                 ) -> tuple[float, float]:
+    """The lowest and highest flow coordinate the nodes reach in dot's layout."""
+    flow_spans = [axes.span(stack)[:2] for stack in stacks]
+    lowest = min((slots[i].flow + flow_spans[i][0] for i in range(len(stacks))), default=0.0)
+    highest = max((slots[i].flow + flow_spans[i][1] for i in range(len(stacks))),
+                  default=0.0)
+    return lowest, highest
+
+
+def _place_node(geometry: Geometry, visual: NodeVisual, center: tuple[float, float],
+                sizes: dict[str, Size], stack: Rect, rank: int, lane: int,
+                direction: Direction,
+                theme: Theme) -> NodeBox:
+    """Center a node's parts around `center`; its box."""
+    for name, (dx, dy) in stack_offsets(visual, sizes, direction, theme).items():
+        geometry.centers[name] = (center[0] + dx, center[1] + dy)
+    return NodeBox(center=center, shape=sizes[visual.shape.name],
+                   stack=stack.shifted(*center), rank=rank, lane=lane)
+
+
+def _rank_spans(nodes: list[NodeBox], ranks: list[int], axes: Axes
+                ) -> list[tuple[float, float]]:
+    """Each rank's extent along the flow axis."""
+    rank_count = max(ranks, default=-1) + 1
+    spans: list[list[float]] = [[float("inf"), float("-inf")] for _ in range(rank_count)]
+    for box in nodes:
+        flow0, flow1, _, _ = axes.span(box.stack)
+        spans[box.rank][0] = min(spans[box.rank][0], flow0)
+        spans[box.rank][1] = max(spans[box.rank][1], flow1)
+    return [(low, high) for low, high in spans]
+
+
+def _set_size(geometry: Geometry, legend: Sequence[LegendItem], sizes: dict[str, Size],
+              margin: float, title_width: float) -> None:
+    """Lay out the legend below the lanes; the drawing's width and height."""
+    lanes_box = geometry.lanes_box
+    right = max(lanes_box.x1, margin + title_width)
     bottom = lanes_box.y1
     if legend:
         _layout_legend(legend, sizes, margin, lanes_box.y1 + 14,
@@ -375,4 +416,3 @@ def compute_geometry(
         bottom = geometry.legend_box.y1
     geometry.width = right + margin
     geometry.height = bottom + margin
-    return geometry
