@@ -70,6 +70,7 @@ test: $(DEVSTAMP) system-deps
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python scripts/typecheck.py
+	$(BIN)/python scripts/complexity.py
 	$(BIN)/python scripts/i18n.py --check
 
 ## bench: time validate, audit, render and the refusal of hostile files (docs/benchmarks.md)

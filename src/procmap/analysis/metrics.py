@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 from procmap.analysis.graph import ProcessGraph, build_graph
 from procmap.analysis.linear import SingularSystem, solve
 from procmap.model import Kind
+from procmap.model.process import DEFAULT_AVAILABILITY
 
 if TYPE_CHECKING:
     from procmap.analysis.whatif import Saving
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
 
 #: policy iterations for forks without a join inside loops (converges in 2-3 in practice)
 _POLICY_ROUNDS = 30
-_DEFAULT_AVAILABILITY = 8.0
 
 
 class EndlessLoop(Exception):
@@ -709,7 +709,7 @@ class _Calculator:
             for defined in self.process.roles:
                 if defined.id == role:
                     return defined.capacity, defined.availability
-            return 1.0, _DEFAULT_AVAILABILITY
+            return 1.0, DEFAULT_AVAILABILITY
         return entry.role.capacity, entry.role.availability
 
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procmap.analysis.queueing import erlang_c_wait, servers
+from procmap.model.process import DEFAULT_AVAILABILITY
 
 if TYPE_CHECKING:
     from procmap.analysis.metrics import ProcessAnalysis
     from procmap.model import Role, Workspace
 
-_DEFAULT_AVAILABILITY = 8.0
 _OVERLOADED = 1.0 - 1e-12
 
 
@@ -145,7 +145,7 @@ def _role(workspace: Workspace, analysis: ProcessAnalysis, role_id: str) -> Role
 
 def _new_load(role_id: str, role: Role | None) -> RoleLoad:
     if role is None:
-        return RoleLoad(role_id, role_id, 1.0, _DEFAULT_AVAILABILITY, None)
+        return RoleLoad(role_id, role_id, 1.0, DEFAULT_AVAILABILITY, None)
     cost = float(role.cost) if role.cost is not None else None
     return RoleLoad(role_id, role.label, role.capacity, role.availability, cost)
 

@@ -41,6 +41,7 @@ from procmap.bpmn.codecs import (
 )
 from procmap.model import Kind, ProcessEntry, Role, Step, Transition, Workspace
 from procmap.model.lanes import process_lanes, step_lanes
+from procmap.model.process import DEFAULT_AVAILABILITY
 from procmap.render.text import clean_text
 
 if TYPE_CHECKING:
@@ -286,7 +287,7 @@ def _role_element(parent: etree._Element, role: Role) -> None:
     element = _sub(parent, f"procmap:{v.ROLE}", id=role.id, name=role.name,
                    capacity=number(role.capacity) if role.capacity != 1.0 else None,
                    availability=(f"{spelled_duration(role.availability)}/d"
-                                 if role.availability != 8.0 else None),
+                                 if role.availability != DEFAULT_AVAILABILITY else None),
                    reportsTo=role.reports_to, description=role.description,
                    calendar=role.calendar, timezone=role.timezone,
                    cost=number(role.cost) if role.cost is not None else None)

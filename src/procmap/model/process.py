@@ -29,6 +29,8 @@ from procmap.model.fields import (
     VaryingHours,
 )
 
+#: hours a person of a role works per day when the role says nothing (`availability`)
+DEFAULT_AVAILABILITY = 8.0
 
 class Kind(str, Enum):
     START = "start"
@@ -117,7 +119,7 @@ class Role(_Node):
     """The role's display name (any language)."""
     capacity: PositiveNumber = 1.0
     """How many people fill this role (a number > 0)."""
-    availability: HoursPerDay = 8.0
+    availability: HoursPerDay = DEFAULT_AVAILABILITY
     """Productive time per person per day or week, e.g. 8h/d or 37.5h/w (default 8h/d)."""
     reports_to: Id | None = None
     """The id of the role this role reports to (its authority chain)."""
