@@ -308,6 +308,29 @@ def test_render_svg_in_chinese_has_no_english_interface_word(run_cli: RunCli,
     assert english_words(done.stderr, allowed) == []
 
 
+def _page_text(page: str) -> str:
+    """The words of an HTML page a person reads (no styles, scripts, tags or entities)."""
+    import html
+
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_audit_in_chinese_has_no_english_interface_word(run_cli: RunCli, fmt: str) -> None:
+    done = run_cli(["audit", str(EXAMPLES), "--config", str(EXAMPLES / "procmap.toml"),
+                    "--lang", "zh", "--fail-on", "never", "--format", fmt, "--no-diagrams"]
+                   if fmt == "html" else
+                   ["audit", str(EXAMPLES), "--config", str(EXAMPLES / "procmap.toml"),
+                    "--lang", "zh", "--fail-on", "never", "--format", fmt])
+    assert done.returncode == 0, done.stderr
+    output = _page_text(done.stdout) if fmt == "html" else done.stdout
+    assert "客服专员" in output and "错误" in output  # names and severities in Chinese
+    # "Erlang" is a name (Erlang C), like SLA; "gt"/"lt" are Markdown's escaped arrows
+    allowed = user_text([EXAMPLES]) | format_keys() | {"Erlang", "gt", "lt"}
+    assert english_words(output, allowed) == [], output
+
+
 def test_mermaid_in_chinese_names_unnamed_lanes_in_chinese() -> None:
     from procmap.render.diagram import Lane
     from procmap.render.mermaid import _lane_label
