@@ -173,3 +173,27 @@ def test_raci_reports_missing_accountable(run_cli: RunCli) -> None:
     done = run_cli(["audit", path, "--format", "json", "--fail-on", "never"])
     rules = {f["rule"] for f in json.loads(done.stdout)["findings"]}
     assert "missing-accountable" not in rules  # raci's rule, not audit's
+
+
+def _call_chain(folder: Path, length: int) -> None:
+    """p0 calls p1 calls ... p<length-1>, which does one hour of work."""
+    for i in range(length):
+        work = (f"  - {{id: call, kind: subprocess, process: p{i + 1}, role: r{i}, "
+                "next: done}\n" if i < length - 1 else
+                f"  - {{id: call, role: r{i}, duration: 1h, next: done}}\n")
+        (folder / f"p{i}.yaml").write_text(
+            f"procmap: 1\nid: p{i}\nname: P{i}\nowner: r{i}\n"
+            + ("demand: 1/d\n" if i == 0 else "")
+            + f"roles:\n  - {{id: r{i}}}\nsteps:\n  - {{id: start, kind: start, next: call}}\n"
+            + work + "  - {id: done, kind: end}\n", encoding="utf-8")
+
+
+def test_a_chain_of_1000_subprocess_calls_is_analysed(run_cli: RunCli,
+                                                      tmp_path: Path) -> None:
+    _call_chain(tmp_path, 1000)
+    done = run_cli(["audit", ".", "--format", "json", "--fail-on", "never"], timeout=300)
+    assert done.returncode == 0, done.stderr
+    metrics = {p["id"]: p["metrics"] for p in json.loads(done.stdout)["processes"]}
+    # the hour of work at the end of the chain is every caller's lead time
+    assert metrics["p0"]["expected_lead_time_hours"] == pytest.approx(1.0)
+    assert metrics["p999"]["expected_lead_time_hours"] == pytest.approx(1.0)

@@ -54,7 +54,7 @@ from procmap.model.process import DEFAULT_AVAILABILITY
 if TYPE_CHECKING:
     from procmap.analysis.whatif import Saving
     from procmap.findings import Finding
-    from procmap.model import ProcessEntry, Workspace
+    from procmap.model import ProcessEntry, Step, Workspace
 
 #: policy iterations for forks without a join inside loops (converges in 2-3 in practice)
 _POLICY_ROUNDS = 30
@@ -177,40 +177,79 @@ def analyse_processes(workspace: Workspace, selected: list[ProcessEntry],
     """Analyse `selected` processes (and, as needed, the processes they call).
 
     `blocked` maps process ids that must not be analysed (validation errors) to the reason.
+    Called processes are analysed first, with an explicit stack (a chain of thousands of
+    subprocess calls needs no recursion); a call back into a process being analysed (a
+    cycle, reported by validate) has no metrics.
     """
     blocked = blocked or {}
     done: dict[int, ProcessAnalysis] = {}
-    in_progress: set[int] = set()
+    for entry in selected:
+        if id(entry) not in done:
+            _analyse_calls_first(workspace, entry, blocked, done)
+    return [done[id(entry)] for entry in selected]
 
-    def analyse(entry: ProcessEntry) -> ProcessAnalysis:
-        key = id(entry)
-        if key in done:
-            return done[key]
-        in_progress.add(key)
-        callees: dict[str, ProcessMetrics | None] = {}
-        problem = blocked.get(entry.process.id)
-        for step in entry.process.steps:
-            if step.kind is not Kind.SUBPROCESS or step.process is None \
-                    or step.process in callees:
+
+class _Pending:
+    """A process being analysed, waiting for the processes it calls."""
+
+    def __init__(self, entry: ProcessEntry, blocked: Mapping[str, str]) -> None:
+        self.entry = entry
+        self.calls = iter([s for s in entry.process.steps
+                           if s.kind is Kind.SUBPROCESS and s.process is not None])
+        self.callees: dict[str, ProcessMetrics | None] = {}
+        self.problem = blocked.get(entry.process.id)
+        self.waiting: Step | None = None  # the call whose process is being analysed
+
+    def called(self, step: Step, result: ProcessAnalysis) -> None:
+        assert step.process is not None
+        self.callees[step.process] = result.metrics
+        if result.metrics is None and self.problem is None \
+                and "duration" not in step.model_fields_set:
+            self.problem = f"it calls '{step.process}', which could not be analysed"
+
+    def next_callee(self, workspace: Workspace, in_progress: set[int],
+                    done: Mapping[int, ProcessAnalysis]) -> ProcessEntry | None:
+        """The next called process still to analyse, or None when all are known."""
+        for step in self.calls:
+            assert step.process is not None
+            if step.process in self.callees:
                 continue
             callee = workspace.process(step.process)
             if callee is None or id(callee) in in_progress:
-                callees[step.process] = None
-                continue
-            result = analyse(callee)
-            callees[step.process] = result.metrics
-            if result.metrics is None and problem is None and "duration" not in \
-                    step.model_fields_set:
-                problem = f"it calls '{step.process}', which could not be analysed"
-        if problem is not None:
-            analysis = ProcessAnalysis(entry, build_graph(entry.process), not_analysed=problem)
-        else:
-            analysis = analyse_process(entry, workspace, callees)
-        in_progress.discard(key)
-        done[key] = analysis
-        return analysis
+                self.callees[step.process] = None
+            elif id(callee) in done:
+                self.called(step, done[id(callee)])
+            else:
+                self.waiting = step
+                return callee
+        return None
 
-    return [analyse(entry) for entry in selected]
+    def analysis(self, workspace: Workspace) -> ProcessAnalysis:
+        if self.problem is not None:
+            return ProcessAnalysis(self.entry, build_graph(self.entry.process),
+                                   not_analysed=self.problem)
+        return analyse_process(self.entry, workspace, self.callees)
+
+
+def _analyse_calls_first(workspace: Workspace, entry: ProcessEntry,
+                         blocked: Mapping[str, str], done: dict[int, ProcessAnalysis]) -> None:
+    stack = [_Pending(entry, blocked)]
+    in_progress = {id(entry)}
+    while stack:
+        pending = stack[-1]
+        callee = pending.next_callee(workspace, in_progress, done)
+        if callee is not None:
+            in_progress.add(id(callee))
+            stack.append(_Pending(callee, blocked))
+            continue
+        stack.pop()
+        in_progress.discard(id(pending.entry))
+        result = done[id(pending.entry)] = pending.analysis(workspace)
+        if stack:
+            caller = stack[-1]
+            assert caller.waiting is not None
+            caller.called(caller.waiting, result)
+            caller.waiting = None
 
 
 def analyse_process(entry: ProcessEntry, workspace: Workspace | None = None,
