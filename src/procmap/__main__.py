@@ -1,3 +1,3 @@
-from procmap.cli.app import main
+from procmap.cli import main
 
 main()

@@ -11,3 +11,17 @@ import sys
 from procmap.i18n import help_language, set_language
 
 set_language(help_language(sys.argv[1:]))
+
+
+def main() -> None:
+    """The `procmap` command. `--version` is answered before typer and the commands are
+    imported (it is what scripts and CI ask most often, and it should cost no more than
+    starting Python)."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from procmap import __version__
+
+        sys.stdout.write(f"procmap {__version__}\n")
+        return
+    from procmap.cli.app import main as run
+
+    run()
