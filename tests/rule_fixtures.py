@@ -50,9 +50,7 @@ def expected(rule: str, case: str) -> list[dict[str, Any]]:
 def check_findings(rule: str, case: str, found: list[dict[str, Any]]) -> None:
     """`found` (dicts with the KEYS, `message` and maybe `cost_hours`) are exactly the
     expected findings of the case, in order; a `message` expected is a substring."""
-    # TEMPORARY (removed in the next commit): the moved audit, simulate and conform
-    # expectations do not state file and rule yet
-    wanted = [{"file": "process.yaml", "rule": rule, **e} for e in expected(rule, case)]
+    wanted = expected(rule, case)
     assert [{k: f[k] for k in KEYS} for f in found] == [{k: e[k] for k in KEYS}
                                                         for e in wanted]
     assert any(f["rule"] == rule for f in found), f"{rule}/{case} does not exercise {rule}"
