@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "audit"
+FIXTURES = ROOT / "tests" / "fixtures" / "rules"
 RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
@@ -64,7 +64,7 @@ def test_fail_on_with_errors(run_cli: RunCli, fail_on: str, code: int) -> None:
     ("error", 0), ("warning", 1), ("info", 1), ("never", 0)])
 def test_fail_on_with_warnings_only(run_cli: RunCli, fail_on: str,
                                    code: int) -> None:
-    done = run_cli(["audit", str(FIXTURES / "waiting-waste" / "fail.yaml"),
+    done = run_cli(["audit", str(FIXTURES / "waiting-waste" / "fail" / "process.yaml"),
                     "--fail-on", fail_on])
     assert done.returncode == code, done.stderr
 
@@ -165,7 +165,7 @@ def test_raci_formats(run_cli: RunCli) -> None:
 
 
 def test_raci_reports_missing_accountable(run_cli: RunCli) -> None:
-    path = str(FIXTURES / "missing-accountable" / "fail.yaml")
+    path = str(FIXTURES / "missing-accountable" / "fail" / "process.yaml")
     done = run_cli(["raci", path, "--fail-on", "warning"])
     assert done.returncode == 1
     assert "warning[missing-accountable]" in done.stdout

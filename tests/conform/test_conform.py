@@ -339,8 +339,8 @@ def test_conform_configuration_names_columns(tmp_path: Path) -> None:
 
 
 def test_chinese_interface(run_cli: RunCli) -> None:
-    folder = Path(__file__).parent.parent / "fixtures" / "conform" / "observed-deviation"
-    done = run_cli(["conform", str(folder / "log.csv"), str(folder / "fail.yaml"),
+    folder = Path(__file__).parents[1] / "fixtures" / "rules" / "observed-deviation" / "fail"
+    done = run_cli(["conform", str(folder / "log.csv"), str(folder / "process.yaml"),
                     "--lang", "zh", "-f", "text"])
     assert done.returncode == 0, done.stderr
     assert "拟合度" in done.stdout and "跳过了“resolve”" in done.stdout

@@ -196,8 +196,8 @@ def test_revision_history_comes_from_git(tmp_path: Path) -> None:
 
 @graphviz
 def test_the_handbook_rule_reports_gaps(tmp_path: Path) -> None:
-    fixtures = ROOT / "tests" / "fixtures" / "audit" / "handbook-incomplete"
-    rules = build([str(fixtures / "fail.yaml")], tmp_path / "site")
+    fixtures = ROOT / "tests" / "fixtures" / "rules" / "handbook-incomplete" / "fail"
+    rules = build([str(fixtures / "process.yaml")], tmp_path / "site")
     assert rules.count("handbook-incomplete") == 2
     text = next((tmp_path / "site" / "processes").glob("*.html")).read_text(encoding="utf-8")
     assert "handbook-incomplete" in text

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
+
+from rule_fixtures import FIXTURES as RULE_FIXTURES
+from rule_fixtures import check_findings, fail_cases, model_files, rules
 
 if TYPE_CHECKING:
     from conftest import RunCli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-FIXTURES = ROOT / "tests" / "fixtures" / "simulate"
 SMALL = ["--cases", "300", "--replications", "2"]
 
 QUEUE = """\
@@ -157,21 +158,21 @@ def test_event_logs_have_the_columns_conform_reads(run_cli: RunCli, tmp_path: Pa
     assert table.column_names == list(rows[0]) and table.num_rows == 100
 
 
-@pytest.mark.parametrize("rule", ["sla-attainment", "deadline-attainment", "unstable-queue"])
-def test_rule_fixtures(run_cli: RunCli, rule: str) -> None:
-    folder = FIXTURES / rule
-    expected = yaml.safe_load((folder / "expected.yaml").read_text("utf-8"))
-    failing = _json(run_cli, str(folder / "fail.yaml"), "--cases", "2000",
-                    "--replications", "2")
-    found = [f for f in failing["findings"] if f["rule"] == rule]
-    assert len(found) == len(expected)
-    for finding, wanted in zip(found, expected, strict=True):
-        assert (finding["line"], finding["column"], finding["severity"]) == (
-            wanted["line"], wanted["column"], wanted["severity"])
-        assert wanted["message"] in finding["message"]
-    passing = _json(run_cli, str(folder / "pass.yaml"), "--cases", "2000",
-                    "--replications", "2")
-    assert [f for f in passing["findings"] if f["rule"] == rule] == []
+def _rule_findings(run_cli: RunCli, folder: Path, rule: str) -> list[dict[str, Any]]:
+    report = _json(run_cli, *model_files(folder), "--cases", "2000", "--replications", "2",
+                   cwd=folder)
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+@pytest.mark.parametrize(("rule", "case"), fail_cases(rules("simulate")))
+def test_rule_fixtures_fail(run_cli: RunCli, rule: str, case: str) -> None:
+    """tests/fixtures/rules/README.md: the rule's findings are those of expected.yaml."""
+    check_findings(rule, case, _rule_findings(run_cli, RULE_FIXTURES / rule / case, rule))
+
+
+@pytest.mark.parametrize("rule", rules("simulate"))
+def test_rule_fixtures_pass(run_cli: RunCli, rule: str) -> None:
+    assert _rule_findings(run_cli, RULE_FIXTURES / rule / "pass", rule) == []
 
 
 HOSTILE = QUEUE.replace("name: 退款申请", "name: \"<script>alert(1)</script> $x^2$ {a}|b\"") \

@@ -25,7 +25,7 @@ from procmap.simulate.run import Options, simulate
 from procmap.simulate.stats import mean_ci
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "simulate"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 
 def test_without_contention_mean_lead_time_is_audits_expected_lead_time() -> None:
@@ -86,7 +86,8 @@ def test_one_role_reproduces_erlang_c_mean_wait(servers: int, utilization: float
 
 def test_seventy_thirty_branches_give_seventy_percent_sla_attainment() -> None:
     config = Config()
-    validation = validate_paths([str(FIXTURES / "sla-attainment" / "fail.yaml")], config)
+    validation = validate_paths([str(FIXTURES / "sla-attainment" / "fail" / "process.yaml")],
+                                config)
     result = simulate(validation, config, Options(cases=4000, replications=5))
     figures = result.base.figures.processes[0]
     share, half = figures["sla_attainment"], figures["sla_attainment_ci"]
@@ -96,8 +97,8 @@ def test_seventy_thirty_branches_give_seventy_percent_sla_attainment() -> None:
 
 def test_sixty_forty_branches_give_sixty_percent_deadline_attainment() -> None:
     config = Config()
-    validation = validate_paths([str(FIXTURES / "deadline-attainment" / "fail.yaml")],
-                                config)
+    path = FIXTURES / "deadline-attainment" / "fail" / "process.yaml"
+    validation = validate_paths([str(path)], config)
     result = simulate(validation, config, Options(cases=4000, replications=5))
     share = result.base.figures.processes[0]["deadlines"]["answer"]
     assert share == pytest.approx(0.60, abs=0.02)

@@ -18,13 +18,9 @@ from procmap.rules import all_rules
 from procmap.rules.base import Option, Rule
 from procmap.rules.catalog import catalog, options
 from procmap.rules.declared import _LOAD_RULES
+from rule_fixtures import FIXTURE_PHASES, FIXTURES
 
 SRC = Path(procmap.__file__).parent
-FIXTURES = Path(__file__).parent.parent / "fixtures"
-#: phases whose rules are checked on YAML fixtures (import rules are tested on BPMN
-#: models in tests/bpmn, rule-error by making a rule fail below)
-FIXTURE_PHASES = {"load": "rules", "validate": "rules", "audit": "audit",
-                  "simulate": "simulate", "conform": "conform"}
 
 
 def _imports(path: Path, package: str) -> set[str]:
@@ -110,23 +106,21 @@ def test_knowing_every_rule_never_imports_the_audit_engine() -> None:
 
 
 def test_every_rule_has_docs_and_fixtures() -> None:
-    """Validate and audit rules alike: a docstring with a failing and a passing example,
-    and a fixture folder with a failing and a passing case."""
+    """Every rule alike: a docstring with a failing and a passing example, and (but for
+    the import rules, tested on BPMN models in tests/bpmn, and rule-error, tested below)
+    a fixture folder tests/fixtures/rules/<rule-id>/ with a failing and a passing case."""
     for rule_id, module in all_rules().items():
         doc = module.doc
         assert doc.split("\n")[0].strip(), f"{rule_id}: no summary line"
         assert "Failing:" in doc and "Passing:" in doc, f"{rule_id}: document an example"
         assert module.module.rsplit(".", 1)[1] == rule_id.replace("-", "_")
-        kind = FIXTURE_PHASES.get(module.rule.phase)
-        if kind is None:
+        if module.rule.phase not in FIXTURE_PHASES:
             continue
-        folder = FIXTURES / kind / rule_id
-        if kind == "rules":
-            wanted = [folder / "pass", folder / "fail", folder / "expected.yaml"]
-        else:
-            wanted = [folder / "pass.yaml", folder / "fail.yaml", folder / "expected.yaml"]
-        for path in wanted:
-            assert path.exists(), f"{rule_id}: no {path.relative_to(FIXTURES)}"
+        folder = FIXTURES / rule_id
+        for path in (folder / "pass", folder / "fail"):
+            assert path.is_dir(), f"{rule_id}: no tests/fixtures/rules/{rule_id}/{path.name}/"
+        assert (folder / "expected.yaml").is_file(), \
+            f"{rule_id}: no tests/fixtures/rules/{rule_id}/expected.yaml"
 
 
 def test_rules_with_a_check_are_the_validate_and_audit_rules() -> None:

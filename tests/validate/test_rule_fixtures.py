@@ -1,4 +1,5 @@
-"""Every validate rule against its fixture folder (tests/fixtures/rules/<rule-id>/)."""
+"""Every load and validate rule against its fixture folder (tests/fixtures/rules/<rule-id>/,
+see its README)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from procmap.config import Config
 from procmap.findings import Severity
 from procmap.pipeline import validate_paths
 from procmap.rules import validate_rules
+from rule_fixtures import FIXTURE_PHASES, FIXTURES, check_findings, fail_cases, model_files, rules
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
+RULES = rules("load", "validate")
 
 # The validate rules of the contract (rules.md) with their default severity; procmap may
 # add rules, but never drops or renames one of these.
@@ -31,38 +32,21 @@ CONTRACT = {
 }
 
 
-def _cases(prefix: str) -> list[tuple[str, str]]:
-    return sorted((rule.name, case.name) for rule in FIXTURES.iterdir() if rule.is_dir()
-                  for case in rule.iterdir() if case.is_dir() and case.name.startswith(prefix))
-
-
 def _validate(case: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     monkeypatch.chdir(case)
-    files = sorted(p.name for p in case.iterdir() if p.is_file())
-    result = validate_paths(files, Config())
+    result = validate_paths(model_files(case), Config())
     return [{"file": f.file, "line": f.line, "column": f.column, "rule": f.rule,
              "severity": f.severity.label, "message": f.message} for f in result.findings]
 
 
-@pytest.mark.parametrize(("rule", "case"), _cases("fail"))
+@pytest.mark.parametrize(("rule", "case"), fail_cases(RULES))
 def test_failing_case_gives_the_expected_findings(rule: str, case: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    expected_file = FIXTURES / rule / f"expected{case[len('fail'):]}.yaml"
-    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
-    found = _validate(FIXTURES / rule / case, monkeypatch)
-
-    keys = ("file", "line", "column", "rule", "severity")
-    assert [{k: f[k] for k in keys} for f in found] == [{k: e[k] for k in keys}
-                                                        for e in expected]
-    assert any(f["rule"] == rule for f in found), f"{case} does not exercise {rule}"
-    for finding, wanted in zip(found, expected, strict=True):
-        if "message" in wanted:
-            assert wanted["message"] in str(finding["message"]), finding
-        message = str(finding["message"])
-        assert message and "\n" not in message and "Traceback" not in message
+    """Every finding of the case, of any rule, is expected."""
+    check_findings(rule, case, _validate(FIXTURES / rule / case, monkeypatch))
 
 
-@pytest.mark.parametrize("rule", sorted(r.name for r in FIXTURES.iterdir() if r.is_dir()))
+@pytest.mark.parametrize("rule", RULES)
 def test_passing_case_is_clean(rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
     found = _validate(FIXTURES / rule / "pass", monkeypatch)
     assert found == []
@@ -92,16 +76,19 @@ def test_every_validate_rule_has_fixtures_and_docs() -> None:
 
 
 def test_every_fixture_folder_is_a_rule_and_every_case_has_its_expectations() -> None:
-    ids = {m.rule.id for m in validate_rules()}
+    ids = set(rules(*FIXTURE_PHASES))
     for folder in FIXTURES.iterdir():
         if not folder.is_dir():
             continue
         assert folder.name in ids, f"fixture folder for unknown rule {folder.name}"
-        for case in folder.iterdir():
-            if case.is_dir():
-                assert case.name == "pass" or case.name.startswith("fail"), case
-                if case.name.startswith("fail"):
-                    assert (folder / f"expected{case.name[4:]}.yaml").is_file(), case
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                assert entry.name == "pass" or entry.name.startswith("fail"), entry
+                if entry.name.startswith("fail"):
+                    assert (folder / f"expected{entry.name[4:]}.yaml").is_file(), entry
+                assert model_files(entry), f"{entry}: no file to check"
+            else:
+                assert entry.name.startswith("expected") and entry.suffix == ".yaml", entry
         for expected in folder.glob("expected*.yaml"):
             assert (folder / ("fail" + expected.stem[len("expected"):])).is_dir(), expected
 
