@@ -331,6 +331,20 @@ def test_audit_in_chinese_has_no_english_interface_word(run_cli: RunCli, fmt: st
     assert english_words(output, allowed) == [], output
 
 
+@pytest.mark.graphviz
+def test_handbook_cli_in_chinese_has_no_english_interface_word(run_cli: RunCli,
+                                                               tmp_path: Path) -> None:
+    # through the command line: validation must not reset the language --lang chose
+    done = run_cli(["handbook", str(EXAMPLES), "--lang", "zh", "-o", str(tmp_path / "site")])
+    assert done.returncode == 0, done.stderr
+    allowed = user_text([EXAMPLES]) | format_keys() | {"Erlang"}
+    for page in ("index.html", "roles/cs-agent.html", "processes/refund-approval.html"):
+        text = _page_text((tmp_path / "site" / page).read_text(encoding="utf-8"))
+        assert "运营手册" in text, page
+        text = text.split("修订记录")[0]  # git history: the commits' own messages
+        assert english_words(text, allowed) == [], page
+
+
 def test_mermaid_in_chinese_names_unnamed_lanes_in_chinese() -> None:
     from procmap.render.diagram import Lane
     from procmap.render.mermaid import _lane_label

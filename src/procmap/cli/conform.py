@@ -81,7 +81,7 @@ def conform(
     from procmap.conform.run import Options, run_conform
 
     chosen = resolve("conform", fmt)
-    validation, settings = validated(paths, config)
+    validation, settings = validated(paths, config, lang)
     use_language(lang, settings.lang)
     only = check_processes(validation, process)
     given = {"case": case, "activity": activity, "timestamp": timestamp,

@@ -19,7 +19,6 @@ from procmap.cli.common import (
     format_choices,
     note,
     threshold,
-    use_language,
     validated,
     value,
 )
@@ -60,10 +59,7 @@ def handbook(
 
     gc.disable()  # a short-lived process with a large acyclic heap (see audit)
     chosen = _format(output, fmt)
-    use_language(lang, None)  # findings of validation speak it too
-    validation, settings = validated(paths, config)
-    if lang is None and settings.lang:
-        use_language(None, settings.lang)
+    validation, settings = validated(paths, config, lang)  # sets the language
     only = check_processes(validation, process)
     book, findings = make_handbook(validation, settings, only, DiagramCache(), title)
     for path in write_handbook(book, output, chosen.name):

@@ -76,7 +76,7 @@ def simulate(
     chosen = resolve("simulate", fmt)
     if log is not None:
         log_format(log)  # a wrong extension fails before the run
-    validation, settings = validated(paths, config)
+    validation, settings = validated(paths, config, lang)
     use_language(lang, settings.lang)
     only = check_processes(validation, process)
     options = Options(cases=cases, warmup=warmup, seed=seed, replications=replications,
