@@ -345,6 +345,15 @@ def test_handbook_cli_in_chinese_has_no_english_interface_word(run_cli: RunCli,
         assert english_words(text, allowed) == [], page
 
 
+def test_the_help_frame_follows_the_language(run_cli: RunCli) -> None:
+    # typer and click write "Options", "Arguments", "[default: ...]" through the global
+    # gettext: procmap.i18n routes it to procmap's catalog
+    chinese = run_cli(["--lang", "zh", "audit", "--help"]).stdout
+    assert "选项:" in chinese and "参数:" in chinese and "[默认：error]" in chinese
+    english = run_cli(["audit", "--help"]).stdout
+    assert "Options:" in english and "[default: error]" in english
+
+
 def test_mermaid_in_chinese_names_unnamed_lanes_in_chinese() -> None:
     from procmap.render.diagram import Lane
     from procmap.render.mermaid import _lane_label

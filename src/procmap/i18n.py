@@ -65,6 +65,20 @@ def N_(message: str) -> str:  # gettext's conventional name
     return message
 
 
+def _route_global_gettext() -> None:
+    """click and typer write the frame of `--help` (Usage:, Options, [default: ...]) and
+    their usage errors through the standard library's global gettext, which reads the
+    language from the environment. Send those lookups to procmap's catalog, so the frame
+    follows `--lang` like the rest (procmap is the only user of the global gettext in a
+    procmap process)."""
+    gettext.dgettext = lambda domain, message: _translation().gettext(message)
+    gettext.dngettext = lambda domain, msgid1, msgid2, n: _translation().ngettext(
+        msgid1, msgid2, n)
+
+
+_route_global_gettext()
+
+
 def current() -> str:
     """The interface language now in use (`en` or `zh`)."""
     return str(_state["lang"])
