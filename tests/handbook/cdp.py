@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import select
+import signal
 import subprocess
 import tempfile
 from typing import Any
@@ -22,7 +23,9 @@ class Browser:
 
     def __init__(self, binary: str, timeout: float = 60.0) -> None:
         self.timeout = timeout
-        self.profile = tempfile.TemporaryDirectory(prefix="procmap-cdp-")
+        # Chromium's helper processes may still write the profile while it is removed
+        self.profile = tempfile.TemporaryDirectory(prefix="procmap-cdp-",
+                                                   ignore_cleanup_errors=True)
         to_chrome_r, to_chrome_w = os.pipe()
         from_chrome_r, from_chrome_w = os.pipe()
         # the browser reads commands on fd 3 and writes answers on fd 4
@@ -40,6 +43,7 @@ class Browser:
         if os.geteuid() == 0:
             args.append("--no-sandbox")
         self.process = subprocess.Popen(args, pass_fds=(3, 4), preexec_fn=fds,
+                                        start_new_session=True,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         for fd in (to_chrome_r, from_chrome_w, high_r, high_w):
@@ -53,7 +57,8 @@ class Browser:
         for fd in (self.write_fd, self.read_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        self.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # the browser and its helpers
         self.process.wait(timeout=10)
         self.profile.cleanup()
 
