@@ -121,11 +121,8 @@ def _progress(total: int, output: str | None) -> Iterator[Callable[[int], None] 
     if not sys.stderr.isatty() or Verbosity.level < 0 or total < 50_000:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import Progress
-
     from procmap.i18n import _
+    from procmap.progress import progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(_("simulating"), total=total)
-        yield lambda done: bar.advance(task, done)
+    with progress(_("simulating"), total) as advance:
+        yield advance

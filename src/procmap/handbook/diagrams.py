@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DiagramCache"]
 
-#: diagrams per Graphviz run
-BATCH = 25
 
 
 def content_hash(diagram: Diagram) -> str:
@@ -38,9 +36,12 @@ class DiagramCache:
         self.errors: list[str] = []
 
     def fill(self, diagrams: Sequence[Diagram], advance: Callable[[int], None],
-             batch: int = BATCH) -> None:
+             batch: int = 0) -> None:
         """Draw every diagram not drawn yet; `advance(n)` after each batch of n. Batches
         run in worker processes (drawing is Graphviz plus Python layout code)."""
+        from procmap.render.graphviz import SVG_BATCH
+
+        batch = batch or SVG_BATCH
         todo: dict[str, Diagram] = {}
         for diagram in diagrams:
             key = content_hash(diagram)

@@ -548,6 +548,10 @@ def _run_many(engine: str, args: Sequence[str], sources: Sequence[str],
     return results
 
 
+#: diagrams per Graphviz run when many are drawn (`render_svgs`): start-up dominates
+SVG_BATCH = 25
+
+
 def render_svgs(diagrams: Sequence[Diagram], theme: Theme = THEME,
                 timeout: float = DEFAULT_TIMEOUT) -> list[bytes | RenderError]:
     """`render_image(d, "svg")` for every diagram, with three Graphviz runs in all

@@ -154,9 +154,8 @@ def run_jobs(jobs: Sequence[RenderJob], validation: Validation, config: Config, 
              direction: str, highlight: bool) -> list[str]:
     """Draw every job and write it safely (`procmap.io.write_output`); a progress bar
     on a terminal when there are several."""
-    import sys
-
     from procmap.io import write_output
+    from procmap.progress import progress
 
     analyses = _analyses(validation, config) if highlight else {}
     written: list[str] = []
@@ -167,18 +166,10 @@ def run_jobs(jobs: Sequence[RenderJob], validation: Validation, config: Config, 
         write_output(job.path, data)
         written.append(job.path)
 
-    if len(jobs) > 1 and sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as progress:
-            task = progress.add_task(_("drawing {format}").format(format=fmt),
-                                     total=len(jobs))
-            for job in jobs:
-                one(job)
-                progress.advance(task)
-    else:
+    with progress(_("drawing {format}").format(format=fmt), len(jobs)) as advance:
         for job in jobs:
             one(job)
+            advance()
     return written
 
 

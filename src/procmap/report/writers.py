@@ -31,7 +31,6 @@ MAX_DIAGRAM_STEPS = 300
 #: a report of more processes links no diagrams inline (1,000 would make a page of about
 #: 170 MB); `procmap handbook` gives each process a page with its diagram
 MAX_INLINE_DIAGRAMS = 50
-_BATCH = 25  # diagrams per Graphviz run (render_svgs)
 
 
 def json_text(data: Any) -> str:
@@ -169,15 +168,16 @@ def audit_diagrams(result: AuditResult) -> dict[str, str]:
 
 
 def _drawn(result: AuditResult, drawable: list[Any]) -> dict[str, str]:
-    """Draw in batches of `_BATCH` per Graphviz run, with a progress bar on a terminal."""
+    """Draw in batches (`render_svgs`: three Graphviz runs per batch), with a progress
+    bar on a terminal."""
     from procmap.progress import progress
     from procmap.render.errors import RenderError, RenderWarning
-    from procmap.render.graphviz import render_svgs
+    from procmap.render.graphviz import SVG_BATCH, render_svgs
 
     svgs: dict[str, str] = {}
     with progress(_("drawing diagrams"), len(drawable)) as advance:
-        for start in range(0, len(drawable), _BATCH):
-            batch = drawable[start:start + _BATCH]
+        for start in range(0, len(drawable), SVG_BATCH):
+            batch = drawable[start:start + SVG_BATCH]
             made = [_diagram(result, a) for a in batch]
             ready = [d for d in made if not isinstance(d, RenderError)]
             svgs_of = iter(render_svgs(ready))
