@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from procmap.config import Config
 from procmap.findings import Finding
-from procmap.loader.discover import discover, load_inputs
+from procmap.loader.discover import discover
 from procmap.loader.document import Document, no_gc
+from procmap.loader.parallel import load_inputs, worker_count
 from procmap.model import Workspace, build_workspace
 from procmap.rules import RuleModule, ValidateContext, validate_rules
 
@@ -38,17 +39,16 @@ def validate_documents(documents: Sequence[Document], explicit: frozenset[str],
         return _validate(documents, explicit, config)
 
 
-def _validate(documents: Sequence[Document], explicit: frozenset[str], config: Config,
+def _validate(documents: Iterable[Document], explicit: frozenset[str], config: Config,
               paths: Sequence[str] | None = None) -> Validation:
     workspace = build_workspace(documents, explicit)
     if paths is not None and workspace.unresolved_roles():
         _resolve_from_projects(workspace, paths)
     context = ValidateContext(workspace)
     findings = list(workspace.findings)
-    for module in validate_rules():
-        if module.rule.phase == "validate" and config.severity(
-                module.rule.id, module.rule.severity) is not None:
-            findings.extend(run_rule(module, context))
+    modules = [module for module in validate_rules() if module.rule.phase == "validate"
+               and config.severity(module.rule.id, module.rule.severity) is not None]
+    findings.extend(run_rules(modules, context))
     return Validation(workspace, configure(findings, workspace, config),
                       files=len(workspace.documents))
 
@@ -66,6 +66,62 @@ def _resolve_from_projects(workspace: Workspace, paths: Sequence[str]) -> None:
         workspace.add_project_roles(load_catalogs(catalog_files(root), skip))
         if not workspace.unresolved_roles():
             return
+
+
+def run_rules(modules: Sequence[RuleModule], context: ValidateContext) -> list[Finding]:
+    """The findings of `modules`, in their order. Over a big repository (as many files as
+    make the loader parse in parallel) a forked process shares the rules with this one,
+    each taking the next rule not yet taken, on its copy-on-write view of the workspace:
+    the models are never copied or sent."""
+    if len(modules) < 2 or worker_count(len(context.workspace.documents)) < 2:
+        return [f for module in modules for f in run_rule(module, context)]
+    import multiprocessing
+
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def work() -> dict[int, list[Finding]]:
+        done: dict[int, list[Finding]] = {}
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value += 1
+            if index >= len(modules):
+                return done
+            done[index] = run_rule(modules[index], context)
+
+    child = _in_child(work)
+    done = work()
+    done.update(child() or {})  # a child that died (killed, out of memory): redo its part
+    return [f for index, module in enumerate(modules)
+            for f in (done[index] if index in done else run_rule(module, context))]
+
+
+def _in_child(work: Callable[[], dict[int, list[Finding]]]
+              ) -> Callable[[], dict[int, list[Finding]] | None]:
+    """Start `work` in a forked process; the returned function waits for its result
+    (None when the process ended without one)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        send.send(work())
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> dict[int, list[Finding]] | None:
+        try:
+            return receive.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            return None
+        finally:
+            receive.close()
+            process.join()
+
+    return result
 
 
 def run_rule(module: RuleModule, context: ValidateContext) -> list[Finding]:

@@ -22,6 +22,10 @@ def main() -> None:
 
         sys.stdout.write(f"procmap {__version__}\n")
         return
+    if "validate" in sys.argv[1:5]:
+        from procmap.loader.parallel import prefetch
+
+        prefetch(sys.argv[1:])  # the workers parse while typer and pydantic load
     from procmap.cli.app import main as run
 
     run()

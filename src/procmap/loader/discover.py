@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from procmap.errors import ProcmapError
 from procmap.i18n import _
-from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes, no_gc
+from procmap.loader.document import MAX_FILE_BYTES, Document, load_bytes
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # Directories a scan never enters: tool caches, dependencies, version control.
@@ -137,53 +137,3 @@ def _read_file(path: str, explicit: bool = True) -> bytes | None:
     except OSError as exc:
         raise InputError(_("{path}: {reason}").format(path=path,
                                                       reason=exc.strerror or exc)) from exc
-
-
-# Below this many files a worker pool costs more to start than it saves.
-PARALLEL_MIN_FILES = 96
-
-
-def load_inputs(inputs: Sequence[Input]) -> tuple[list[Document], frozenset[str]]:
-    """Read and parse every input, in input order; also returns the explicit paths.
-
-    Large invocations are parsed by a pool of worker processes (parsing is ~60% of a
-    repository-wide validate); documents are plain data, cheap to send back.
-    """
-    explicit = frozenset(item.path for item in inputs if item.explicit)
-    workers = _worker_count(len(inputs))
-    with no_gc():
-        if workers > 1 and all(item.path != STDIN_NAME for item in inputs):
-            documents = _load_parallel(inputs, workers)
-        else:
-            documents = [doc for doc in map(read_input, inputs) if doc is not None]
-    return documents, explicit
-
-
-def _worker_count(files: int) -> int:
-    if files < PARALLEL_MIN_FILES or os.environ.get("PROCMAP_WORKERS") == "1":
-        return 1
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # spawned workers re-import everything: not worth it here
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1), 8))
-
-
-def _load_chunk(chunk: Sequence[Input]) -> list[Document | None]:
-    import gc
-
-    gc.disable()
-    return [read_input(item) for item in chunk]
-
-
-def _load_parallel(inputs: Sequence[Input], workers: int) -> list[Document]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(16, len(inputs) // (workers * 4))
-    chunks = [inputs[i:i + size] for i in range(0, len(inputs), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_load_chunk, chunks)
-        return [doc for chunk in results for doc in chunk if doc is not None]
