@@ -77,13 +77,23 @@ def _load_chunk(chunk: Sequence[Input]) -> list[Document | None]:
     return [read_input(item) for item in chunk]
 
 
+def _yield_to_main() -> None:
+    """Workers run at a lower priority: the main process is the critical path (its imports,
+    then the models of the documents as they arrive), and the workers use whatever CPU it
+    leaves."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.nice(5)
+
+
 def _start(inputs: Sequence[Input], workers: int) -> tuple[Any, Iterator[Any]]:
     import multiprocessing
 
     # small chunks: the first results come back early, for the main process to work on
     size = max(8, len(inputs) // (workers * 8))
     chunks = [inputs[i:i + size] for i in range(0, len(inputs), size)]
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_yield_to_main)
     return pool, pool.imap(_load_chunk, chunks)
 
 
