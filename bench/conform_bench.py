@@ -7,12 +7,16 @@ a fresh process (start-up included), with peak RSS:
 - `procmap conform LOG MODEL --format json -o /dev/null` (everything: reading, bad-row
   checks, every query, replay, findings);
 - a bare DuckDB directly-follows count on the same file: `lead(activity) over (partition
-  by case order by timestamp)`, grouped.
+  by case order by timestamp)`, grouped;
+- with `--pm4py-python`, pm4py's default path for the same statistics, run by a Python
+  that has pm4py (make one with `python -m venv /tmp/pm4py-venv && /tmp/pm4py-venv/bin/pip
+  install pm4py`: pm4py is AGPL, so it never enters procmap's environment).
 
 The logs are deleted afterwards. Numbers go to docs/benchmarks.md.
 
     python bench/conform_bench.py            # 1M and 10M events
     python bench/conform_bench.py --events 1000000
+    python bench/conform_bench.py --pm4py-python /tmp/pm4py-venv/bin/python
 """
 
 from __future__ import annotations
@@ -38,6 +42,26 @@ rows = con.execute('''
     FROM read_csv(?) WHERE lifecycle = 'complete')
   GROUP BY activity, next''', [sys.argv[1]]).fetchall()
 print(len(rows))
+"""
+
+
+#: pm4py's default path for the same statistics (run only with --pm4py-python: pm4py is
+#: AGPL and lives in a throwaway environment, never in procmap's): the CSV read with
+#: pandas and formatted, the completion events' directly-follows graph, its performance
+#: variant (times between activities) and the variants
+PM4PY = """
+import sys, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+import pm4py
+frame = pd.read_csv(sys.argv[1])
+frame = frame[frame["lifecycle"] == "complete"]
+log = pm4py.format_dataframe(frame, case_id="case_id", activity_key="activity",
+                             timestamp_key="timestamp")
+dfg, starts, ends = pm4py.discover_dfg(log)
+performance, _, _ = pm4py.discover_performance_dfg(log)
+variants = pm4py.get_variants(log)
+print(len(dfg), len(performance), len(variants))
 """
 
 
@@ -81,6 +105,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, action="append")
     parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--pm4py-python", help="a Python with pm4py installed (a throwaway "
+                        "venv: pm4py is AGPL, never a procmap dependency)")
     args = parser.parse_args()
     sizes = args.events or [1_000_000, 10_000_000]
     procmap = [sys.executable, "-m", "procmap"]
@@ -97,6 +123,10 @@ def main() -> None:
                                     "--memory-limit", args.memory_limit])
             print(f"{size:>11,} {megabytes:>7.0f} {full:>9.2f} {full_rss:>7.0f} "
                   f"{bare:>10.2f} {bare_rss:>7.0f} {full / bare:>6.2f}", flush=True)
+            if args.pm4py_python:
+                other, other_rss = timed([args.pm4py_python, "-c", PM4PY, log])
+                print(f"{'':>11} pm4py: {other:.2f} s, {other_rss:.0f} MB peak RSS, "
+                      f"{other / full:.1f}x procmap conform's time", flush=True)
 
 
 if __name__ == "__main__":

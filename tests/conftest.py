@@ -5,6 +5,8 @@ and the test markers: what a test needs beyond Python (see CONTRIBUTING.md, "Tes
   has the network); ``PROCMAP_OFFLINE=1`` skips these tests, saying why.
 - ``graphviz``: needs ``dot`` and ``neato``; skipped, with the reason, when missing.
 - ``browser``: needs Chromium and node/npm; skipped, with the reason, when missing.
+- ``bigdata``: writes a 2 GB event log (about 3 minutes); skipped with less than 6 GB
+  free in the temporary folder, or with ``PROCMAP_SKIP_BIG=1`` (for quick local runs).
 
 A skip must say why (``pytest.skip("...")``): a skip without a reason fails, so the
 summary that ``-rfEs`` prints at the end of every run tells what was not tested and why.
@@ -55,7 +57,16 @@ _NEEDS: dict[str, tuple[Callable[[], bool], str]] = {
     "browser": (lambda: bool(_chromium() and shutil.which("node") and shutil.which("npm")),
                 "needs Chromium, node and npm: apt-get install chromium nodejs npm, or "
                 "scripts/system-deps.sh --browser"),
+    "bigdata": (lambda: not os.environ.get("PROCMAP_SKIP_BIG") and _free_gb() >= 6,
+                "writes a 2 GB event log: needs 6 GB free in the temporary folder, and "
+                "PROCMAP_SKIP_BIG unset"),
 }
+
+
+def _free_gb() -> float:
+    import tempfile
+
+    return shutil.disk_usage(tempfile.gettempdir()).free / 1e9
 
 
 english_process_environment()

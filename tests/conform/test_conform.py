@@ -401,3 +401,15 @@ def test_audit_observed_adds_a_section_to_the_html_report(noisy: Path, tmp_path:
     section = page[page.index('<section id="observed">'):]
     assert "Conformance: designed against observed" in section
     assert "发送短信 &lt;sms&gt;" in section and section.rstrip().endswith("</html>")
+
+
+def test_a_log_over_the_memory_limit_is_one_clear_error(
+        clean: tuple[Path, simlog.Generator], run_cli: RunCli) -> None:
+    """Exact percentiles cannot spill: a log that needs more than --memory-limit ends with
+    one line naming the limit and what to do (exit 2), never an internal error."""
+    log, _generator = clean
+    done = run_cli(["conform", str(log), str(COMPLAINT), "--memory-limit", "2MB"])
+    assert done.returncode == 2
+    assert "needs more memory than the limit" in done.stderr
+    assert "--memory-limit" in done.stderr and "internal error" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

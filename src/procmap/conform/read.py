@@ -114,6 +114,7 @@ def connect(memory_limit: str = "1GB", threads: int | None = None) -> duckdb.Duc
     except duckdb.Error as exc:
         shutil.rmtree(spill, ignore_errors=True)
         raise LogError(_("cannot start DuckDB: {why}").format(why=_one_line(exc))) from exc
+    con.execute("SET enable_progress_bar = false")  # procmap's output only, on stderr too
     con.execute("CREATE MACRO percentile(x, p) AS quantile_cont(x, p)")
     con.execute("CREATE MACRO array_join(a, s) AS array_to_string(a, s)")
     _SPILL[id(con)] = spill
@@ -150,13 +151,7 @@ def read_log(con: duckdb.DuckDBPyConnection, path: str, *,
     """Read `path` into the table `events` of `con` (see the module docstring)."""
     import duckdb
 
-    if not os.path.exists(path):
-        raise LogError(_("the log {path} does not exist").format(path=path))
-    if os.path.isdir(path):
-        raise LogError(_("the log {path} is a directory: give one file").format(path=path))
-    if os.path.isfile(path) and os.path.getsize(path) == 0:
-        raise LogError(_("the log {path} is empty (0 bytes): export it again").format(
-            path=path))
+    _check_path(path)
     fmt = log_format(path)
     _set_timezone(con, timezone)
     work: str | None = None
@@ -173,6 +168,8 @@ def read_log(con: duckdb.DuckDBPyConnection, path: str, *,
         chosen = detect_columns(names, columns or {}, path)
         info = LogInfo(path, fmt, chosen, timezone=timezone)
         _load(con, relation, chosen, fmt, info)
+    except duckdb.OutOfMemoryException as exc:
+        raise out_of_memory(con, path) from exc
     except duckdb.Error as exc:
         raise LogError(_("cannot read the log {path} as {fmt}: {why}").format(
             path=path, fmt=fmt.upper(), why=_why(exc))) from exc
@@ -185,6 +182,30 @@ def read_log(con: duckdb.DuckDBPyConnection, path: str, *,
                          "is given").format(count=info.rejected + len(info.malformed_lines),
                                             path=path, row=first))
     return info
+
+
+def _check_path(path: str) -> None:
+    if not os.path.exists(path):
+        raise LogError(_("the log {path} does not exist").format(path=path))
+    if os.path.isdir(path):
+        raise LogError(_("the log {path} is a directory: give one file").format(path=path))
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise LogError(_("the log {path} is empty (0 bytes): export it again").format(
+            path=path))
+
+
+def out_of_memory(con: duckdb.DuckDBPyConnection, path: str) -> LogError:
+    """The error of a log that needs more memory than the limit: exact percentiles hold
+    every duration of an activity at once (about 50 bytes per event), and they cannot
+    spill to disk like the rest."""
+    try:
+        limit = str((con.execute("SELECT current_setting('memory_limit')").fetchone()
+                     or ("?",))[0])
+    except Exception:  # the connection may be unusable after the failure
+        limit = "?"
+    return LogError(_("the log {path} needs more memory than the limit ({limit}): exact "
+                      "percentiles keep every measured time in memory; give --memory-limit "
+                      "more, or check a part of the log").format(path=path, limit=limit))
 
 
 def _why(exc: BaseException) -> str:
@@ -240,9 +261,14 @@ def detect_columns(names: list[str], given: Mapping[str, str | None],
 
 
 def _text(column: str | None) -> str:
+    """A column as trimmed text, NULL when empty. Trimming copies every string, so it is
+    done only where a value starts or ends with a space (a third of the reading time of
+    a million-row log when done everywhere)."""
     if column is None:
         return "CAST(NULL AS VARCHAR)"
-    return f"NULLIF(trim(CAST({_ident(column)} AS VARCHAR)), '')"
+    value = f"CAST({_ident(column)} AS VARCHAR)"
+    return (f"CASE WHEN {value} = '' OR starts_with({value}, ' ') OR ends_with({value}, ' ') "
+            f"THEN NULLIF(trim({value}), '') ELSE {value} END")
 
 
 def _timestamp(value: str, timezone: str) -> str:
@@ -257,7 +283,13 @@ def _timestamp(value: str, timezone: str) -> str:
     iso = f"CASE WHEN {zoned} THEN epoch(try_cast({value} AS TIMESTAMPTZ)) ELSE {local} END"
     parsed = ", ".join(f"epoch(CAST(try_strptime({value}, {_literal(f)}) AS TIMESTAMPTZ))"
                        for f in _TIME_FORMATS)
-    return f"coalesce({iso}, {parsed})"
+    general = f"coalesce({iso}, {parsed})"
+    if timezone.upper() != "UTC":
+        return general
+    # the layout of most exports, zone-less, in UTC: parsed exactly by one format, and
+    # only the other values go through the general expression (3x faster over a log)
+    common = f"try_strptime({value}, '%Y-%m-%d %H:%M:%S')"
+    return f"CASE WHEN {common} IS NOT NULL THEN epoch({common}) ELSE {general} END"
 
 
 def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, str | None],
@@ -265,13 +297,16 @@ def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, st
     stamp = _timestamp(_text(chosen["timestamp"]), info.timezone)
     starts = ", ".join(_literal(s) for s in _STARTS)
     completes = ", ".join(_literal(s) for s in _COMPLETES)
-    life = f"lower(coalesce({_text(chosen['lifecycle'])}, ''))"
+    lifecycle = _text(chosen["lifecycle"])
+    life = f"lower(coalesce({lifecycle}, ''))"
     # one pass over the file; the table's rowid is the row's place in the file
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE parsed AS
         SELECT {_text(chosen['case'])} AS case_id, {_text(chosen['activity'])} AS activity,
                {stamp} AS t,
-               CASE WHEN {life} IN ({starts}) THEN 'start'
+               CASE WHEN {lifecycle} = 'complete' THEN 'complete'
+                    WHEN {lifecycle} = 'start' THEN 'start'
+                    WHEN {life} IN ({starts}) THEN 'start'
                     WHEN {life} IN ({completes}) THEN 'complete'
                     ELSE 'other' END AS lifecycle,
                {_text(chosen['resource'])} AS resource, {_text(chosen['process'])} AS process
@@ -280,23 +315,30 @@ def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, st
         info.malformed_lines = [int(r[0]) for r in con.execute(
             "SELECT line FROM reject_errors ORDER BY line").fetchall()]
     bad = "case_id IS NULL OR activity IS NULL OR t IS NULL OR isinf(t) OR isnan(t)"
-    info.rows, info.rejected, info.other_lifecycle = con.execute(
+    kept = f"NOT ({bad}) AND lifecycle <> 'other'"
+    key = "case_id, activity, t, lifecycle, resource, process"
+    # one pass counts the rows, the rejects, and tells whether two kept rows can be
+    # equal: when no two have the same hash, no two are duplicates, and the events are
+    # a plain copy (the exact GROUP BY costs 5x more over ten million rows)
+    info.rows, info.rejected, info.other_lifecycle, kept_rows, distinct_hashes = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {bad}), "
-        f"count(*) FILTER (WHERE NOT ({bad}) AND lifecycle = 'other') FROM parsed"
-    ).fetchone() or (0, 0, 0)
+        f"count(*) FILTER (WHERE NOT ({bad}) AND lifecycle = 'other'), "
+        f"count(*) FILTER (WHERE {kept}), "
+        f"count(DISTINCT hash({key})) FILTER (WHERE {kept}) FROM parsed"
+    ).fetchone() or (0, 0, 0, 0, 0)
     info.rejected_rows = [int(r[0]) for r in con.execute(
         f"SELECT rowid + 1 FROM parsed WHERE {bad} ORDER BY rowid LIMIT {SHOWN_REJECTS}"
     ).fetchall()]
     # the rowids are the row numbers now: from here on no result depends on insertion
     # order, and DuckDB sorts and aggregates much faster without keeping it
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"""
-        CREATE OR REPLACE TABLE events AS
-        SELECT min(rowid) + 1 AS row_no, case_id, activity, t, lifecycle, resource, process,
-               count(*) AS copies
-        FROM parsed WHERE NOT ({bad}) AND lifecycle <> 'other'
-        GROUP BY case_id, activity, t, lifecycle, resource, process""")
+    if kept_rows == distinct_hashes:
+        con.execute(f"CREATE OR REPLACE TABLE events AS SELECT rowid + 1 AS row_no, {key} "
+                    f"FROM parsed WHERE {kept}")
+        info.events, info.duplicates = int(kept_rows), 0
+    else:  # duplicates, or rows whose hashes collide: group them exactly
+        con.execute(f"CREATE OR REPLACE TABLE events AS SELECT min(rowid) + 1 AS row_no, "
+                    f"{key}, count(*) AS copies FROM parsed WHERE {kept} GROUP BY {key}")
+        info.events = int((con.execute("SELECT count(*) FROM events").fetchone() or (0,))[0])
+        info.duplicates = int(kept_rows) - info.events
     con.execute("DROP TABLE parsed")
-    events, copies = con.execute(
-        "SELECT count(*), coalesce(sum(copies), 0) FROM events").fetchone() or (0, 0)
-    info.events, info.duplicates = int(events), int(copies) - int(events)

@@ -62,12 +62,16 @@ def run_conform(log_path: str, validation: Validation, config: Config, options: 
     if not entries:
         raise ProcmapError(_("no valid process to check the log against (fix the "
                              "validate errors first)"))
+    import duckdb
+
     con = read.connect(options.memory_limit)
     try:
         info = read.read_log(con, log_path, columns=options.columns,
                              timezone=options.timezone, strict=options.strict)
         result = conform(validation.workspace, entries, DuckDBEngine(con), info,
                          accept=options.accept)
+    except duckdb.OutOfMemoryException as exc:
+        raise read.out_of_memory(con, log_path) from exc
     finally:
         read.close(con)
     result.findings = findings(result, validation, config)
