@@ -413,3 +413,29 @@ def test_a_log_over_the_memory_limit_is_one_clear_error(
     assert "needs more memory than the limit" in done.stderr
     assert "--memory-limit" in done.stderr and "internal error" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_roles_with_working_hours_are_named_in_the_report(tmp_path: Path,
+                                                          run_cli: RunCli) -> None:
+    """The log's times are wall-clock; a role with a calendar has designed times in
+    working hours: the report says which roles (a 24/7 calendar is not named)."""
+    text = COMPLAINT.read_text(encoding="utf-8").replace(
+        "{id: tech, name: 技术支持, capacity: 2}",
+        "{id: tech, name: 技术支持, capacity: 2, calendar: mon-fri 09:00-18:00}").replace(
+        "{id: cs-agent, name: 客服专员, capacity: 4}",
+        "{id: cs-agent, name: 客服专员, capacity: 4, calendar: 24/7}")
+    assert "mon-fri" in text and "24/7" in text
+    model = tmp_path / "complaint.yaml"
+    model.write_text(text, encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("case,activity,timestamp\nc1,登记投诉,2026-01-05 09:00:00\n"
+                   "c1,分类与首次响应,2026-01-05 10:00:00\n", encoding="utf-8")
+    done = run_cli(["conform", str(log), str(model), "-f", "text", "--fail-on", "never"])
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stdout.splitlines() if "wall-clock" in line]
+    assert len(notes) == 1 and "技术支持" in notes[0] and "客服专员" not in notes[0]
+    plain = run_cli(["conform", str(log), str(COMPLAINT), "-f", "text", "--fail-on", "never"])
+    assert "wall-clock" not in plain.stdout
+    chinese = run_cli(["conform", str(log), str(model), "-f", "text", "--fail-on", "never",
+                       "--lang", "zh"])
+    assert "观测时间按自然时间计算；技术支持 的设计时间" in chinese.stdout

@@ -45,6 +45,9 @@ class ConformResult:
     cases: int
     findings: list[Finding] = field(default_factory=list)
     accepted: int = 0  # deviations silenced by [conform] accept
+    #: the names of the roles with working hours that do the steps measured: the log's
+    #: times are wall-clock, their designed times count working hours only
+    calendar_roles: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         from procmap.text.escape import display_path
@@ -130,7 +133,26 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
         owners = {a: p for a, p in owner.items() if p != model.id}
         reports.append(_report(workspace, model, data, owners, days, accept))
     return ConformResult(log, reports, unmatched_cases=counts.get(None, 0),
-                         cases=sum(counts.values()))
+                         cases=sum(counts.values()),
+                         calendar_roles=_calendar_roles(workspace, entries))
+
+
+def _calendar_roles(workspace: Workspace, entries: Sequence[ProcessEntry]) -> list[str]:
+    """The names of the roles with working hours (not around the clock) that own steps of
+    `entries`, in order of first use."""
+    from procmap.model.calendar import WorkCalendar
+
+    roles = workspace.roles
+    names: list[str] = []
+    for entry in entries:
+        for step in entry.process.steps:
+            role = roles.get(step.role) if step.role else None
+            if role is None or not role.role.calendar:
+                continue
+            if not WorkCalendar.parse(role.role.calendar).around_the_clock \
+                    and role.role.label not in names:
+                names.append(role.role.label)
+    return names
 
 
 _Rows = dict[str, list[tuple[Any, ...]]]  # query name -> its rows

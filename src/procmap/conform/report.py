@@ -50,6 +50,11 @@ def _summary(result: ConformResult) -> list[str]:
     if result.unmatched_cases:
         lines.append(_("{count} cases match no process given").format(
             count=result.unmatched_cases))
+    if result.calendar_roles:
+        lines.append(_("observed times are wall-clock; the designed times of {roles} count "
+                       "their working hours only, so nights and weekends make the observed "
+                       "ones longer").format(
+            roles=", ".join(one_line(name) for name in result.calendar_roles)))
     return lines
 
 
@@ -114,7 +119,8 @@ def sarif(result: ConformResult, **_options: Any) -> str:
 
 def markdown(result: ConformResult, **_options: Any) -> str:
     out = ["# " + _("Conformance: designed against observed"), ""]
-    out += [md(terminal(line)) for line in _summary(result)] + [""]
+    for line in _summary(result):  # a paragraph each: Markdown joins adjacent lines
+        out += [md(terminal(line)), ""]
     for report in result.processes:
         out += _markdown_process(_visible(report.data))
     if result.findings:

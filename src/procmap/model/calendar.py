@@ -84,6 +84,11 @@ class WorkCalendar:
 
     intervals: tuple[tuple[int, int], ...]
 
+    @property
+    def around_the_clock(self) -> bool:
+        """Whether every minute of the week is working time (`24/7`)."""
+        return not self.intervals or self.intervals == ((0, _WEEK_MINUTES),)
+
     @classmethod
     def parse(cls, text: str) -> WorkCalendar:
         if len(text) > _MAX_TEXT:
