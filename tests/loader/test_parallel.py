@@ -19,7 +19,7 @@ from procmap.cli.app import app
 from procmap.config import Config
 from procmap.findings import Finding
 from procmap.loader import parallel
-from procmap.loader.discover import discover
+from procmap.loader.discover import Input, discover, read_input
 from procmap.loader.parallel import load_inputs
 from procmap.pipeline import validate_paths
 from testenv import cli_env
@@ -127,7 +127,7 @@ def test_a_prefetch_for_other_files_is_dropped(repository: Path,
     parallel.prefetch(["validate", str(repository)])
     early = parallel._early
     assert early is not None
-    workers = early.pool._pool
+    workers = early.work.pool._pool
     assert parallel.take(discover([str(repository / "schema")])) is None
     assert parallel._early is None
     assert all(not worker.is_alive() for worker in workers)
@@ -185,3 +185,47 @@ def test_rules_lost_with_a_dying_child_are_run_here(repository: Path,
     monkeypatch.setattr(pipeline, "_in_child", dying)
     assert _rows(validate_paths([str(repository)], Config()).findings) == _rows(
         expected.findings)
+
+
+#: the input whose parse worker dies (test_a_killed_parse_worker_does_not_hang_the_run)
+_VICTIM: list[str] = []
+_LOAD_CHUNK = parallel._load_chunk
+
+
+def _killed_on_victim(chunk: list[Input]) -> bytes:
+    """A worker's chunk function (module level: the pool sends it by name)."""
+    if any(item.path in _VICTIM for item in chunk):
+        os._exit(9)  # as if the kernel had killed it
+    return _LOAD_CHUNK(chunk)
+
+
+def test_a_killed_parse_worker_does_not_hang_the_run(
+        repository: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-chunk never returns it, and a pool never notices: the chunks
+    not received are read in the main process, with the same findings."""
+    _serial_env(monkeypatch)
+    expected = validate_paths([str(repository)], Config())
+    monkeypatch.delenv("PROCMAP_WORKERS", raising=False)
+    inputs = discover([str(repository)])
+    _VICTIM[:] = [inputs[40].path]
+    monkeypatch.setattr(parallel, "_load_chunk", _killed_on_victim)
+    try:
+        got = validate_paths([str(repository)], Config())
+    finally:
+        _VICTIM.clear()
+    assert _rows(got.findings) == _rows(expected.findings)
+    assert got.files == expected.files
+
+
+def test_documents_come_back_from_the_workers_whole() -> None:
+    """Plain documents travel marshalled, documents with findings pickled: both arrive as
+    the Document the worker read (data, text, findings, x- keys)."""
+    here = Path(__file__).parents[1] / "fixtures" / "rules"
+    inputs = discover([str(here / "duplicate-key"), str(here / "unknown-reference")])
+    read = [read_input(item) for item in inputs]
+    back = list(parallel._unpack(parallel._load_chunk(inputs)))
+    assert [d.path for d in back] == [d.path for d in read if d is not None]
+    for got, want in zip(back, [d for d in read if d is not None], strict=True):
+        assert (got.data, got.text, got.findings, got.has_extensions) == (
+            want.data, want.text, want.findings, want.has_extensions)
+    assert any(d.findings for d in back) and any(not d.findings for d in back)
