@@ -143,16 +143,11 @@ def _calendar_roles(workspace: Workspace, entries: Sequence[ProcessEntry]) -> li
     from procmap.model.calendar import WorkCalendar
 
     roles = workspace.roles
-    names: list[str] = []
-    for entry in entries:
-        for step in entry.process.steps:
-            role = roles.get(step.role) if step.role else None
-            if role is None or not role.role.calendar:
-                continue
-            if not WorkCalendar.parse(role.role.calendar).around_the_clock \
-                    and role.role.label not in names:
-                names.append(role.role.label)
-    return names
+    used = dict.fromkeys(step.role for entry in entries for step in entry.process.steps
+                         if step.role in roles)  # in order of first use, each once
+    calendars = {r: roles[r].role.calendar for r in used}
+    return [roles[r].role.label for r, text in calendars.items()
+            if text and not WorkCalendar.parse(text).around_the_clock]
 
 
 _Rows = dict[str, list[tuple[Any, ...]]]  # query name -> its rows
