@@ -194,6 +194,62 @@ def test_time_zones_duplicates_and_row_order(tmp_path: Path) -> None:
     assert _process(result)["lead_time_hours"]["p50"] == 1.0
 
 
+def test_copies_apart_in_the_file_are_counted_once(tmp_path: Path) -> None:
+    # a copy of the first completion comes after a completion at the same instant by
+    # someone else: the copies are not neighbours in any order, and still read once
+    rows = ["A,登记投诉,2026-01-05 08:00:00,start,x",
+            "A,登记投诉,2026-01-05 09:00:00,complete,x",
+            "A,登记投诉,2026-01-05 09:00:00,complete,y",
+            "A,登记投诉,2026-01-05 09:00:00,complete,x",
+            *(r.format(c="A") + ",x" for r in CASE[1:])]
+    log = _write(tmp_path / "copies.csv", "case_id,activity,timestamp,lifecycle,resource\n"
+                 + "".join(r + "\n" for r in rows))
+    result = _run(log, _validation(COMPLAINT))
+    assert (result.log.duplicates, result.log.events) == (1, len(rows) - 1)
+    register = _process(result)["steps"]["register"]
+    # two completions (x and y), one of them timed from the start (1 h)
+    assert register["visits"] == 2 and register["timed"]["duration"] == 1
+    assert register["duration_hours"]["p50"] == 1.0
+    assert _process(result)["rework_cases"] == 1
+
+
+def test_both_ways_of_finding_copies_give_the_same_results(
+        clean: tuple[Path, simlog.Generator], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    log, _ = clean
+    lines = log.read_text(encoding="utf-8").splitlines()
+    copied = tmp_path / "copied.csv"  # every 50th event twice
+    copied.write_text("\n".join([*lines, *lines[1::50]]) + "\n", encoding="utf-8")
+    validation = _validation(COMPLAINT)
+    neighbours = _run(copied, validation)
+    from procmap.conform import queries
+
+    monkeypatch.setattr(queries, "MIXED_TIES", "SELECT 1")  # always group events first
+    grouped = _run(copied, validation)
+    assert neighbours.log.duplicates == grouped.log.duplicates == len(lines[1::50])
+    assert neighbours.to_json() == grouped.to_json()
+
+
+def test_names_that_share_a_hash_are_numbered_in_order(
+        clean: tuple[Path, simlog.Generator], monkeypatch: pytest.MonkeyPatch) -> None:
+    from procmap.conform import read
+
+    log, _ = clean
+    validation = _validation(COMPLAINT)
+    hashed = _run(log, validation)
+    monkeypatch.setattr(read, "_HASHED",  # three numbers for thousands of cases
+                        "CASE WHEN {name} IS NOT NULL THEN CAST(hash({name}) % 3 AS BIGINT) END")
+    con = read.connect("256MB")
+    try:
+        read.read_log(con, str(log))
+        cases = con.execute("SELECT count(*), min(case_no), max(case_no), "
+                            "count(DISTINCT case_no) FROM case_names").fetchone()
+    finally:
+        read.close(con)
+    assert cases is not None and cases[0] > 3 and cases[1:] == (1, cases[0], cases[0])
+    assert _run(log, validation).to_json() == hashed.to_json()
+
+
 def test_empty_log_and_no_matching_activity(tmp_path: Path) -> None:
     empty = _run(_write(tmp_path / "empty.csv", HEADER), _validation(COMPLAINT))
     assert empty.cases == 0 and _process(empty)["fitness"] is None

@@ -25,8 +25,15 @@ from procmap.pipeline import validate_paths
 pytestmark = pytest.mark.spark
 
 MODELS = Path(__file__).parent / "models"
-EVENT_COLUMNS = ("row_no", "case_id", "activity", "t", "lifecycle", "resource", "process")
-EVENT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR", "VARCHAR")
+#: the log's tables as read.py writes them: name -> (columns, types)
+LOG_TABLES = {
+    "events": (("row_no", "case_no", "act_no", "t", "is_start", "res_no", "proc_no"),
+               ("BIGINT", "BIGINT", "BIGINT", "DOUBLE", "BOOLEAN", "BIGINT", "BIGINT")),
+    "case_names": (("case_id", "case_no"), ("VARCHAR", "BIGINT")),
+    "activity_names": (("activity", "act_no"), ("VARCHAR", "BIGINT")),
+    "resource_names": (("resource", "res_no"), ("VARCHAR", "BIGINT")),
+    "log_processes": (("name", "proc_no"), ("VARCHAR", "BIGINT")),
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +66,21 @@ def _normalised(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return sorted((tuple(value(v) for v in row) for row in rows), key=repr)
 
 
+def _messy(log: Path) -> None:
+    """Make the log messier: every 20th event twice (exact copies), and a completion at
+    the same instant as another of its case and activity by someone else (so that copies
+    are grouped before pairing, `queries.UNIQUE_EVENTS`)."""
+    lines = log.read_text(encoding="utf-8").splitlines()
+    complete = next(line for line in lines if ",complete," in line)
+    fields = complete.split(",")
+    fields[4] = "someone else"
+    log.write_text("\n".join([*lines, *lines[1::20], ",".join(fields)]) + "\n",
+                   encoding="utf-8")
+
+
+@pytest.mark.parametrize("messy", [False, True], ids=["simulated", "copies-and-ties"])
 def test_core_queries_give_the_same_results_on_spark_and_duckdb(
-        spark: Any, tmp_path: Path) -> None:
+        spark: Any, tmp_path: Path, messy: bool) -> None:
     validation = validate_paths([str(MODELS / "complaint.yaml"), str(MODELS / "refund.yaml")],
                                 Config())
     entries = validation.workspace.processes
@@ -69,12 +89,15 @@ def test_core_queries_give_the_same_results_on_spark_and_duckdb(
     cases[0] = simlog.with_unknown_activity(cases[0])
     cases[1] = simlog.with_skipped_step(cases[1], "分类")
     log = tmp_path / "log.csv"
-    simlog.write_csv(str(log), cases)
+    events = simlog.write_csv(str(log), cases, process_column=messy)
+    if messy:
+        _messy(log)
     con = read.connect("512MB")
     try:
         read.read_log(con, str(log))
-        events = [tuple(r) for r in con.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events").fetchall()]
+        tables = {name: [tuple(r) for r in con.execute(
+            f"SELECT {', '.join(columns)} FROM {name}").fetchall()]
+            for name, (columns, _) in LOG_TABLES.items()}
         models = [Model(entry) for entry in entries]
         duck = DuckDBEngine(con)
         register_model(duck, models)
@@ -82,10 +105,13 @@ def test_core_queries_give_the_same_results_on_spark_and_duckdb(
     finally:
         read.close(con)
     engine = SparkEngine(spark)
-    engine.register("events", EVENT_COLUMNS, EVENT_TYPES, events)
+    for name, (columns, types) in LOG_TABLES.items():
+        engine.register(name, columns, types, tables[name])
     register_model(engine, models)
     got = run_all(engine)
     assert set(got) == set(CORE)
     for name in CORE:
         assert _normalised(got[name]) == _normalised(expected[name]), name
     assert sum(r[2] for r in expected["variants"]) == 300
+    copies = expected["log_totals"][0][1]
+    assert copies == (len(range(1, events + 1, 20)) if messy else 0)

@@ -122,6 +122,7 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
     models = [Model(entry) for entry in entries]
     register_model(engine, models)
     rows = run_all(engine, single=len(models) == 1 and log.columns.get("process") is None)
+    _count_copies(log, rows)
     owner = {activity: m.id for m in models for activity in m.steps_of}
     by_process = _rows_by_process(rows)
     days = _days_observed(rows)
@@ -155,11 +156,11 @@ _Rows = dict[str, list[tuple[Any, ...]]]  # query name -> its rows
 
 def _rows_by_process(rows: Mapping[str, list[tuple[Any, ...]]]
                      ) -> dict[str | None, _Rows]:
-    """Every query's rows (but the span's) grouped by their first column, the process
+    """Every query's rows (but the log totals) grouped by their first column, the process
     (None: cases no process claims)."""
     by_process: dict[str | None, _Rows] = defaultdict(lambda: defaultdict(list))
     for name, result in rows.items():
-        if name != "span":
+        if name != "log_totals":
             for row in result:
                 by_process[row[0]][name].append(row[1:])
     return by_process
@@ -167,8 +168,14 @@ def _rows_by_process(rows: Mapping[str, list[tuple[Any, ...]]]
 
 def _days_observed(rows: Mapping[str, list[tuple[Any, ...]]]) -> float:
     """How many days the log spans (at least one)."""
-    span = rows["span"][0] if rows["span"] else (None, None)
-    return max(((span[1] or 0) - (span[0] or 0)) / (24 * HOUR), 1.0)
+    totals = rows["log_totals"][0] if rows["log_totals"] else (0, 0, None, None)
+    return max(((totals[3] or 0) - (totals[2] or 0)) / (24 * HOUR), 1.0)
+
+
+def _count_copies(log: LogInfo, rows: Mapping[str, list[tuple[Any, ...]]]) -> None:
+    """The log's exact duplicates, which the queries count and read once."""
+    totals = rows["log_totals"][0] if rows["log_totals"] else (0, 0, None, None)
+    log.events, log.duplicates = int(totals[0] or 0), int(totals[1] or 0)
 
 
 def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[Any, ...]]],
@@ -232,8 +239,11 @@ def _deviations(model: Model, variants: list[tuple[Any, ...]], owners: Mapping[s
             entry[0] += int(count)
             entry[1] = min(entry[1], str(example))
     listed = []
-    for deviation, (count, example) in sorted(entries.items(), key=lambda e: (-e[1][0],
-                                                                              e[0].kind)):
+    # most cases first; equal counts in a fixed order, whatever order the engine
+    # returned the variants in
+    for deviation, (count, example) in sorted(entries.items(), key=lambda e: (
+            -e[1][0], e[0].kind, *(v or "" for v in (e[0].source, e[0].target, e[0].step,
+                                                     e[0].activity, e[0].other_process)))):
         item: dict[str, Any] = {"kind": deviation.kind}
         for key, value in (("from", deviation.source), ("to", deviation.target),
                            ("step", deviation.step), ("activity", deviation.activity),

@@ -3,110 +3,147 @@
 The SQL below is the one definition: DuckDB runs it in process (default), Spark SQL runs
 it unchanged on a cluster (`tests/conform/test_spark.py` runs it in Spark's local mode and
 checks the results equal DuckDB's). It keeps to what both dialects share: window
-functions, `count(DISTINCT ...)`, `CASE`, `greatest`, `lpad`, `chr`, `||`, `array_agg`
-and `array_sort`, plus two Spark functions DuckDB gets as macros of the same meaning
-(`percentile` = `quantile_cont`, exact and interpolated; `array_join` =
-`array_to_string`; see `read.connect`). Times are seconds (DOUBLE), so no interval
+functions, `count(DISTINCT ...)`, `CASE`, `IS NOT DISTINCT FROM`, `greatest`, `lpad`,
+`chr`, `||`, `array_agg` and `array_sort`, plus two Spark functions DuckDB gets as macros
+of the same meaning (`percentile` = `quantile_cont`, exact and interpolated; `array_join`
+= `array_to_string`; see `read.connect`). Times are seconds (DOUBLE), so no interval
 arithmetic differs between engines.
 
 Inputs (an engine registers them):
 
-- `events(row_no, case_id, activity, t, lifecycle, resource, process)`: `read.py`;
+- the log, as `read.py` writes it: `events(row_no, case_no, act_no, t, is_start, res_no,
+  proc_no)`, whose names are numbers (BIGINT) that four dictionaries spell out:
+  `case_names(case_id, case_no)`, `activity_names(activity, act_no)`,
+  `resource_names(resource, res_no)`, `log_processes(name, proc_no)`. Only process
+  numbers are in the order of their names (`max(proc_no)` is the last name); the others
+  are any distinct numbers. Numbers make an event a third of the memory of its strings,
+  which keeps ten million events inside a 1 GB limit: sorts and groupings do not spill;
 - `activity_map(process, activity, step, role)`: each process's log names of its steps;
 - `process_names(name, process)`: ids and names a `process` column may hold;
 - `processes(process, position, sla_s, fallback)`: `fallback` = 1 for the one process a
   case belongs to when nothing else says (a workspace of one process);
 - `deadlines(process, activity, step, limit_s)`.
 
-Derived tables (`MATERIALIZE`, in this order): `cases(case_id, process)`,
-`steps_done` (the completion events of matched cases with their order in the case and
-their start) and `case_summary` (one row per case). Rework (a case doing an activity
-twice) is read from the variants.
+`PLAN` says what runs, in order: derived tables (`paired`, every event with the one
+before it of the same case and activity; `cases`, the process of each case;
+`steps_done`, the completion events of matched cases in case order with their start;
+`case_summary`, one row per case), the queries, and which table is no longer needed
+when. Exact duplicates (same case,
+activity, time, lifecycle, resource and process) are counted and read once: they sort
+next to each other in `paired`, where each is flagged and left out of everything after
+it; only when a log has events at the same instant of the same case and activity by
+different resources are the events grouped first (`UNIQUE_EVENTS`), so that results
+never depend on which of the two ways ran.
+Rework (a case doing an activity twice) is read from the variants.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-#: the separator of activities in a variant (a variant is one string, so that engines
-#: group by it); each activity is prefixed with its 10-digit position and ':'
+#: the separator of activities in a variant as `run_all` returns it (one string, each
+#: activity prefixed with its 10-digit position and ':')
 VARIANT_SEPARATOR = "\x01"
+#: activity numbers (from 1, `activity_names`) are below this in a packed variant
+VARIANT_BASE = 2**31
 
-#: name -> SQL of the tables every query reads, created in this order
-MATERIALIZE: dict[str, str] = {
-    "cases": """
-        WITH named AS (
-          SELECT case_id, max(process) AS named FROM events GROUP BY case_id
-        ), votes AS (
-          SELECT e.case_id, m.process, count(*) AS n
-          FROM events e JOIN activity_map m ON e.activity = m.activity
-          GROUP BY e.case_id, m.process
-        ), ranked AS (
-          SELECT v.case_id, v.process,
-                 row_number() OVER (PARTITION BY v.case_id
-                                    ORDER BY v.n DESC, p.position) AS choice
-          FROM votes v JOIN processes p ON v.process = p.process
-        )
-        SELECT n.case_id,
-               CASE WHEN n.named IS NOT NULL THEN pn.process
-                    ELSE coalesce(r.process,
-                                  (SELECT max(process) FROM processes WHERE fallback = 1))
-               END AS process
-        FROM named n
-        LEFT JOIN process_names pn ON n.named = pn.name
-        LEFT JOIN ranked r ON r.case_id = n.case_id AND r.choice = 1
-    """,
-    # the completion events of matched cases, in case order, each with the time its
-    # activity started (the start event just before it, if any) and the completion
-    # before it in the case
-    "steps_done": """
-        WITH ev AS (
-          SELECT c.process, e.case_id, e.activity, e.t, e.row_no, e.resource, e.lifecycle,
-                 lag(e.lifecycle) OVER (PARTITION BY e.case_id, e.activity
-                                        ORDER BY e.t, e.lifecycle DESC, e.row_no)
-                   AS before_life,
-                 lag(e.t) OVER (PARTITION BY e.case_id, e.activity
-                                ORDER BY e.t, e.lifecycle DESC, e.row_no) AS before_t
-          FROM {case_events}
-          WHERE c.process IS NOT NULL
-        )
-        SELECT process, case_id, activity, t, row_no, resource,
-               CASE WHEN before_life = 'start' THEN before_t ELSE NULL END AS started,
-               row_number() OVER (PARTITION BY case_id ORDER BY t, row_no) AS seq,
-               lead(activity) OVER (PARTITION BY case_id ORDER BY t, row_no)
-                 AS next_activity,
-               lag(t) OVER (PARTITION BY case_id ORDER BY t, row_no) AS prev_t
-        FROM ev WHERE lifecycle = 'complete'
-    """,
-    # one row per case: its first and last moment and its variant (the ordered
-    # activities, each prefixed with its 10-digit position so that sorting the array
-    # orders it, joined with VARIANT_SEPARATOR)
-    "case_summary": """
-        SELECT process, case_id, min(coalesce(started, t)) AS t0, max(t) AS t1,
-               array_join(array_sort(array_agg(
-                 lpad(CAST(seq AS STRING), 10, '0') || ':' || activity)), chr(1))
-                 AS variant
-        FROM steps_done
-        GROUP BY process, case_id
-    """,
-}
-
+#: the log numbers of each process's steps (the model's names joined with the log's)
+ACTIVITY_CODES = """
+    SELECT m.process, a.act_no, m.step, m.role
+    FROM activity_map m JOIN activity_names a ON m.activity = a.activity
+"""
+#: which process each case belongs to: the process the log names, else the one whose
+#: activities the case does most (ties: the first process), else the fallback
+CASES = """
+    WITH named AS (
+      SELECT case_no, max(proc_no) AS named FROM paired GROUP BY case_no
+    ), votes AS (
+      SELECT e.case_no, m.process, count(*) AS n
+      FROM paired e JOIN activity_codes m ON e.act_no = m.act_no
+      WHERE e.tie <> 1
+      GROUP BY e.case_no, m.process
+    ), ranked AS (
+      SELECT v.case_no, v.process,
+             row_number() OVER (PARTITION BY v.case_no
+                                ORDER BY v.n DESC, p.position) AS choice
+      FROM votes v JOIN processes p ON v.process = p.process
+    )
+    SELECT n.case_no,
+           CASE WHEN n.named IS NOT NULL THEN pn.process
+                ELSE coalesce(r.process,
+                              (SELECT max(process) FROM processes WHERE fallback = 1))
+           END AS process
+    FROM named n
+    LEFT JOIN log_processes lp ON n.named = lp.proc_no
+    LEFT JOIN process_names pn ON lp.name = pn.name
+    LEFT JOIN ranked r ON r.case_no = n.case_no AND r.choice = 1
+"""
 #: `cases` when there is one process and the log names none: every case is its case
 #: (the same table, without counting each case's activities per process)
 SINGLE_PROCESS_CASES = """
-    SELECT DISTINCT e.case_id, p.process
-    FROM events e CROSS JOIN processes p WHERE p.fallback = 1
+    SELECT DISTINCT e.case_no, p.process
+    FROM paired e CROSS JOIN processes p WHERE p.fallback = 1
 """
-#: the events of `steps_done` with their case's process (`e` and `c`): through `cases`,
+#: every event with the one just before it of the same case and activity (its start,
+#: when that is a start event), in the order of time, starts first, then the file (one
+#: window per case, ordered by activity first: a window per case and activity costs a
+#: quarter more, for its many small partitions).
+#: `tie` = 1 marks an exact copy of the event before it (counted, and read once), 2 an
+#: event at the same instant as the one before it but by another resource or process.
+#: `{events}` is `events` itself (`copies` = 0), or, when the log has ties of kind 2
+#: (copies need not be neighbours then), its distinct events (`UNIQUE_EVENTS`)
+PAIRED = """
+    SELECT case_no, act_no, t, row_no, res_no, proc_no, is_start, copies,
+           CASE WHEN lag(act_no) OVER w = act_no THEN lag(t) OVER w END AS before_t,
+           CASE WHEN lag(act_no) OVER w = act_no THEN lag(is_start) OVER w END
+             AS before_start,
+           CASE WHEN lag(act_no) OVER w = act_no AND lag(t) OVER w = t
+                     AND lag(is_start) OVER w = is_start THEN
+                  CASE WHEN lag(res_no) OVER w IS NOT DISTINCT FROM res_no
+                            AND lag(proc_no) OVER w IS NOT DISTINCT FROM proc_no
+                       THEN 1 ELSE 2 END
+                ELSE 0 END AS tie
+    FROM {events}
+    WINDOW w AS (PARTITION BY case_no ORDER BY act_no, t, is_start DESC, row_no)
+"""
+ALL_EVENTS = "(SELECT e.*, 0 AS copies FROM events e) all_events"
+UNIQUE_EVENTS = """(
+      SELECT min(row_no) AS row_no, case_no, act_no, t, is_start, res_no, proc_no,
+             count(*) - 1 AS copies
+      FROM events GROUP BY case_no, act_no, t, is_start, res_no, proc_no) unique_events"""
+#: how many events share their instant with another of their case and activity but not
+#: their resource or process (none: exact copies are neighbours in `paired`)
+MIXED_TIES = "SELECT count(*) FROM paired WHERE tie = 2"
+#: the completion events of matched cases, in case order, each with the time its
+#: activity started (if it did) and the completion before it in the case
+STEPS_DONE = """
+    SELECT c.process, d.case_no, d.act_no, d.t, d.row_no, d.res_no,
+           CASE WHEN d.before_start THEN d.before_t ELSE NULL END AS started,
+           row_number() OVER w AS seq, lead(d.act_no) OVER w AS next_act,
+           lag(d.t) OVER w AS prev_t
+    FROM {case_events}
+    WHERE NOT d.is_start AND d.tie <> 1 AND c.process IS NOT NULL
+    WINDOW w AS (PARTITION BY d.case_no ORDER BY d.t, d.row_no)
+"""
+#: the events of `steps_done` with their case's process (`d` and `c`): through `cases`,
 #: or, with one process, the process itself (no join of every event with its case)
-CASE_EVENTS = "events e JOIN cases c ON e.case_id = c.case_id"
-SINGLE_PROCESS_EVENTS = ("events e CROSS JOIN (SELECT process FROM processes "
+CASE_EVENTS = "paired d JOIN cases c ON d.case_no = c.case_no"
+SINGLE_PROCESS_EVENTS = ("paired d CROSS JOIN (SELECT process FROM processes "
                          "WHERE fallback = 1) c")
+#: one row per case: its first and last moment and its variant, the ordered activities
+#: as one array of numbers (position * VARIANT_BASE + activity number: sorting the array
+#: orders it, and engines group by arrays; `run_all` spells the activities out)
+CASE_SUMMARY = f"""
+    SELECT process, case_no, min(coalesce(started, t)) AS t0, max(t) AS t1,
+           array_sort(array_agg(seq * {VARIANT_BASE} + act_no)) AS variant
+    FROM steps_done
+    GROUP BY process, case_no
+"""
 
 #: the times measured at each completion: wait (previous completion -> start), duration
 #: (start -> completion) and the gap between completions (when there are no start events)
 TIMED = """
-    SELECT process, case_id, activity, t - prev_t AS gap,
+    SELECT process, case_no, act_no, t - prev_t AS gap,
            CASE WHEN started IS NULL THEN NULL
                 ELSE greatest(t - started, CAST(0 AS DOUBLE)) END AS duration,
            CASE WHEN started IS NULL OR prev_t IS NULL THEN NULL
@@ -118,14 +155,25 @@ TIMED = """
 #: third of the memory of all three at once (forty million events fit in 1 GB this way)
 PERCENTILES: dict[str, str] = {
     time: f"""
-        WITH timed AS ({TIMED})
-        SELECT process, activity, percentile({time}, 0.5) AS p50,
-               percentile({time}, 0.9) AS p90
-        FROM timed GROUP BY process, activity
+        WITH timed AS ({TIMED}), measured AS (
+          SELECT process, act_no, percentile({time}, 0.5) AS p50,
+                 percentile({time}, 0.9) AS p90
+          FROM timed GROUP BY process, act_no
+        )
+        SELECT m.process, a.activity, m.p50, m.p90
+        FROM measured m JOIN activity_names a ON m.act_no = a.act_no
     """ for time in ("wait", "duration", "gap")}
 
 #: name -> SQL of one aggregation; each returns a few rows per process
 QUERIES: dict[str, str] = {
+    # how many events the log has, how many are exact copies of another, and the time
+    # it spans (for workloads per day)
+    "log_totals": """
+        SELECT sum(CASE WHEN tie = 1 THEN 0 ELSE 1 END) AS events,
+               sum(CASE WHEN tie = 1 THEN 1 ELSE 0 END) + sum(copies) AS copies,
+               min(t) AS first, max(t) AS last
+        FROM paired
+    """,
     # how many cases each process got, and how many no process claimed
     "case_counts": """
         SELECT process, count(*) AS cases FROM cases GROUP BY process
@@ -134,33 +182,39 @@ QUERIES: dict[str, str] = {
     # (cases are counted from one row per case and pair, not with count(DISTINCT): a
     # grouping spills to disk past the memory limit, a distinct set per group does not)
     "directly_follows": """
-        SELECT process, activity, next_activity, sum(n) AS pairs, count(*) AS cases
-        FROM (
-          SELECT process, activity, next_activity, case_id, count(*) AS n
-          FROM steps_done GROUP BY process, activity, next_activity, case_id
-        ) per_case
-        GROUP BY process, activity, next_activity
+        WITH per_case AS (
+          SELECT process, act_no, next_act, case_no, count(*) AS n
+          FROM steps_done GROUP BY process, act_no, next_act, case_no
+        ), pairs AS (
+          SELECT process, act_no, next_act, sum(n) AS pairs, count(*) AS cases
+          FROM per_case GROUP BY process, act_no, next_act
+        )
+        SELECT p.process, a.activity, b.activity AS next_activity, p.pairs, p.cases
+        FROM pairs p JOIN activity_names a ON p.act_no = a.act_no
+        LEFT JOIN activity_names b ON p.next_act = b.act_no
     """,
     # distinct variants (the ordered activities of a case) with their case counts
     "variants": """
-        SELECT process, variant, count(*) AS cases, min(case_id) AS example_case
-        FROM case_summary GROUP BY process, variant
+        SELECT v.process, v.variant, count(*) AS cases, min(n.case_id) AS example_case
+        FROM case_summary v JOIN case_names n ON v.case_no = n.case_no
+        GROUP BY v.process, v.variant
     """,
     # per activity: visits, cases, working time and how many visits were timed (the
     # percentiles of each time come from PERCENTILES, one query per time)
     "activity_times": f"""
         WITH timed AS ({TIMED}), case_counts AS (
-          SELECT process, activity, count(*) AS cases
-          FROM (SELECT DISTINCT process, activity, case_id FROM steps_done) visited
-          GROUP BY process, activity
+          SELECT process, act_no, count(*) AS cases
+          FROM (SELECT DISTINCT process, act_no, case_no FROM steps_done) visited
+          GROUP BY process, act_no
         ), measured AS (
-          SELECT process, activity, count(*) AS visits, sum(duration) AS busy,
+          SELECT process, act_no, count(*) AS visits, sum(duration) AS busy,
                  count(duration) AS timed, count(wait) AS waited
-          FROM timed GROUP BY process, activity
+          FROM timed GROUP BY process, act_no
         )
-        SELECT m.process, m.activity, m.visits, c.cases, m.busy, m.timed, m.waited
+        SELECT m.process, a.activity, m.visits, c.cases, m.busy, m.timed, m.waited
         FROM measured m JOIN case_counts c
-          ON m.process = c.process AND m.activity = c.activity
+          ON m.process = c.process AND m.act_no = c.act_no
+        JOIN activity_names a ON m.act_no = a.act_no
     """,
     # case lead times (first event to last, start events included) and SLA attainment
     "lead_times": """
@@ -175,31 +229,43 @@ QUERIES: dict[str, str] = {
     """,
     # share of cases that reach each deadline step in time (from the case's first event)
     "deadlines": """
-        WITH reached AS (
-          SELECT dl.process, dl.step, d.case_id, min(d.t) AS done, max(dl.limit_s) AS limit_s
+        WITH limits AS (
+          SELECT dl.process, dl.step, a.act_no, dl.limit_s
+          FROM deadlines dl JOIN activity_names a ON dl.activity = a.activity
+        ), reached AS (
+          SELECT l.process, l.step, d.case_no, min(d.t) AS done, max(l.limit_s) AS limit_s
           FROM steps_done d
-          JOIN deadlines dl ON d.process = dl.process AND d.activity = dl.activity
-          GROUP BY dl.process, dl.step, d.case_id
+          JOIN limits l ON d.process = l.process AND d.act_no = l.act_no
+          GROUP BY l.process, l.step, d.case_no
         )
         SELECT r.process, r.step, count(*) AS cases,
                avg(CASE WHEN r.done - cs.t0 <= r.limit_s THEN CAST(1 AS DOUBLE)
                         ELSE CAST(0 AS DOUBLE) END) AS attainment
-        FROM reached r JOIN case_summary cs ON r.case_id = cs.case_id
+        FROM reached r JOIN case_summary cs ON r.case_no = cs.case_no
         GROUP BY r.process, r.step
     """,
     # resources seen per role (through the steps the role does)
     "role_resources": """
-        SELECT m.process, m.role, count(DISTINCT d.resource) AS resources
+        SELECT m.process, m.role, count(DISTINCT d.res_no) AS resources
         FROM steps_done d
-        JOIN activity_map m ON d.process = m.process AND d.activity = m.activity
-        WHERE m.role IS NOT NULL AND d.resource IS NOT NULL
+        JOIN activity_codes m ON d.process = m.process AND d.act_no = m.act_no
+        WHERE m.role IS NOT NULL AND d.res_no IS NOT NULL
         GROUP BY m.process, m.role
     """,
-    # the time the log spans, for workloads per day
-    "span": """
-        SELECT min(t) AS first, max(t) AS last FROM events
-    """,
 }
+
+#: what `run_all` does, in order: ("table", name) materializes a derived table,
+#: ("query", name) runs one of QUERIES, ("drop", name) frees a table no longer read
+PLAN: tuple[tuple[str, str], ...] = (
+    ("table", "activity_codes"), ("table", "paired"), ("drop", "events"),
+    ("table", "cases"), ("table", "steps_done"), ("query", "log_totals"),
+    ("drop", "paired"), ("table", "case_summary"),
+    *(("query", name) for name in QUERIES if name != "log_totals"),
+)
+#: name -> SQL of the derived tables
+TABLES: dict[str, str] = {"activity_codes": ACTIVITY_CODES, "cases": CASES,
+                          "paired": PAIRED, "steps_done": STEPS_DONE,
+                          "case_summary": CASE_SUMMARY}
 
 #: the queries the Spark proof compares (all of them)
 CORE = tuple(QUERIES)
@@ -212,6 +278,8 @@ class Engine(Protocol):
                  rows: list[tuple[Any, ...]]) -> None: ...
 
     def materialize(self, name: str, sql: str) -> None: ...
+
+    def drop(self, name: str) -> None: ...
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
 
@@ -233,6 +301,9 @@ class DuckDBEngine:
     def materialize(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.con.execute(sql).fetchall()]
 
@@ -251,6 +322,11 @@ class SparkEngine:
     def materialize(self, name: str, sql: str) -> None:
         self.spark.sql(sql).cache().createOrReplaceTempView(name)
 
+    def drop(self, name: str) -> None:
+        # a view that later views were built on stays readable by them: Spark's cached
+        # plans keep what they read, so only the name goes
+        self.spark.catalog.dropTempView(name)
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]
 
@@ -260,17 +336,38 @@ def _spark_type(sql_type: str) -> str:
 
 
 def run_all(engine: Engine, single: bool = False) -> dict[str, list[tuple[Any, ...]]]:
-    """Create the derived tables, then run every query: name -> rows (`single`: one
-    process and no process column, `SINGLE_PROCESS_CASES`)."""
-    for name, sql in MATERIALIZE.items():
-        if single and name == "cases":
-            sql = SINGLE_PROCESS_CASES
-        engine.materialize(name, sql.replace(
-            "{case_events}", SINGLE_PROCESS_EVENTS if single else CASE_EVENTS))
-    rows = {name: engine.rows(sql) for name, sql in QUERIES.items()}
+    """Run `PLAN`: name -> rows of every query (`single`: one process and no process
+    column, `SINGLE_PROCESS_CASES`). Variants come back spelled out (activity names)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for action, name in PLAN:
+        if action == "drop":
+            engine.drop(name)
+        elif action == "query":
+            rows[name] = engine.rows(QUERIES[name])
+        elif name == "paired":
+            engine.materialize(name, PAIRED.replace("{events}", ALL_EVENTS))
+            if engine.rows(MIXED_TIES)[0][0]:
+                engine.materialize(name, PAIRED.replace("{events}", UNIQUE_EVENTS))
+        else:
+            sql = SINGLE_PROCESS_CASES if single and name == "cases" else TABLES[name]
+            engine.materialize(name, sql.replace(
+                "{case_events}", SINGLE_PROCESS_EVENTS if single else CASE_EVENTS))
     rows["activity_times"] = _with_percentiles(
         rows["activity_times"], {time: engine.rows(sql) for time, sql in PERCENTILES.items()})
+    names = {int(number): str(name) for number, name in
+             engine.rows("SELECT act_no, activity FROM activity_names")}
+    rows["variants"] = [(row[0], spell_variant(row[1], names), *row[2:])
+                        for row in rows["variants"]]
     return rows
+
+
+def spell_variant(variant: Any, names: dict[int, str]) -> str:
+    """A packed variant (`case_summary`, a sorted array of numbers) as one string: each
+    activity's name prefixed with its 10-digit position and ':', joined with
+    VARIANT_SEPARATOR."""
+    return VARIANT_SEPARATOR.join(
+        f"{position:010d}:{names[int(packed) % VARIANT_BASE]}"
+        for position, packed in enumerate(variant or (), start=1))
 
 
 def _with_percentiles(counts: list[tuple[Any, ...]],

@@ -5,15 +5,18 @@ never through pandas; XES is parsed with lxml's `iterparse` (entities and networ
 into a temporary CSV first. Every column is read as text and parsed here, so that one bad
 value is one rejected row, never a failed run:
 
-    events(row_no BIGINT, case_id VARCHAR, activity VARCHAR, t DOUBLE,
-           lifecycle VARCHAR, resource VARCHAR, process VARCHAR)
+    events(row_no BIGINT, case_no BIGINT, act_no INTEGER, t DOUBLE, is_start BOOLEAN,
+           res_no INTEGER, proc_no INTEGER)
 
+with the names behind the numbers in `case_names(case_id, case_no)`,
+`activity_names(activity, act_no)`, `resource_names(resource, res_no)` and
+`log_processes(name, proc_no)`, numbered in the order of the names (see queries.py).
 `t` is seconds since 1970-01-01 UTC (zone-less timestamps are read in `timezone`);
-`lifecycle` is `start` or `complete` (no lifecycle column: every event completes). Rows
+an event is a start or a completion (no lifecycle column: every event completes). Rows
 are numbered from 1 in file order (the header of a CSV is not a row). Rows without a case
 id, an activity or a readable timestamp are rejected: counted, the first ten numbered,
 never silently dropped (`--strict` makes them an error). Exact duplicates (same case,
-activity, time, lifecycle, resource, process) are counted and read once.
+activity, time, lifecycle, resource, process) are counted and read once by the queries.
 """
 
 from __future__ import annotations
@@ -52,6 +55,19 @@ _STARTS = ("start", "started", "begin", "assign")
 _COMPLETES = ("", "complete", "completed", "end", "done", "finish", "finished")
 _TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%d.%m.%Y %H:%M:%S",
                  "%d.%m.%Y %H:%M", "%Y%m%d%H%M%S")
+
+
+#: the dictionaries of the names in a log: (table, number column, name column, the
+#: column of `parsed` it reads)
+_DICTIONARIES = (("case_names", "case_no", "case_id", "case_id"),
+                 ("activity_names", "act_no", "activity", "activity"),
+                 ("resource_names", "res_no", "resource", "resource"),
+                 ("log_processes", "proc_no", "name", "process"))
+#: a case's or resource's number: its 63-bit hash (NULL stays NULL), computed where the
+#: name is read (no join of every event with a big dictionary), used when no two names
+#: of the dictionary share one
+_HASHED_TABLES = ("case_names", "resource_names")
+_HASHED = "CASE WHEN {name} IS NOT NULL THEN CAST(hash({name}) >> 1 AS BIGINT) END"
 
 
 class LogError(ProcmapError):
@@ -292,6 +308,43 @@ def _timestamp(value: str, timezone: str) -> str:
     return f"CASE WHEN {common} IS NOT NULL THEN epoch({common}) ELSE {general} END"
 
 
+def _encode(con: duckdb.DuckDBPyConnection, kept: str) -> None:
+    """`events` from `parsed`: names become numbers (see queries.py), each spelled out in
+    its dictionary. A number is the name's hash, computed in the same pass; a dictionary
+    where two names share a hash (about one log in ten million with a million cases) is
+    numbered in the order of its names instead, and joined. Activities and processes are
+    few, and always numbered from 1 in the order of their names (variants pack activity
+    numbers, and the queries take the largest process). Exact duplicates are counted by
+    the queries, which read them once."""
+    numbers = []
+    for table, number, name, column in _DICTIONARIES:
+        hashed = _HASHED.format(name=name) if table in _HASHED_TABLES else None
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {name}, "
+                    f"{hashed or f'row_number() OVER (ORDER BY {name})'} AS {number} "
+                    f"FROM (SELECT DISTINCT {column} AS {name} FROM parsed WHERE {kept} "
+                    f"AND {column} IS NOT NULL) named")
+        if hashed and _collides(con, table, number):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {name}, "
+                        f"row_number() OVER (ORDER BY {name}) AS {number} FROM {table}")
+            hashed = None
+        numbers.append((table, number, name, column, hashed))
+    picked = ", ".join(
+        (hashed.format(name=f"p.{column}") if hashed else f"{table}.{number}") + f" AS {number}"
+        for table, number, name, column, hashed in numbers)
+    joins = " ".join(f"LEFT JOIN {table} ON p.{column} = {table}.{name}"
+                     for table, number, name, column, hashed in numbers if not hashed)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE events AS
+        SELECT p.row_no, p.t, p.lifecycle = 'start' AS is_start, {picked}
+        FROM (SELECT rowid + 1 AS row_no, * FROM parsed WHERE {kept}) p {joins}""")
+
+
+def _collides(con: duckdb.DuckDBPyConnection, table: str, number: str) -> bool:
+    names, numbers = con.execute(
+        f"SELECT count(*), count(DISTINCT {number}) FROM {table}").fetchone() or (0, 0)
+    return bool(names != numbers)
+
+
 def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, str | None],
           fmt: str, info: LogInfo) -> None:
     stamp = _timestamp(_text(chosen["timestamp"]), info.timezone)
@@ -316,29 +369,16 @@ def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, st
             "SELECT line FROM reject_errors ORDER BY line").fetchall()]
     bad = "case_id IS NULL OR activity IS NULL OR t IS NULL OR isinf(t) OR isnan(t)"
     kept = f"NOT ({bad}) AND lifecycle <> 'other'"
-    key = "case_id, activity, t, lifecycle, resource, process"
-    # one pass counts the rows, the rejects, and tells whether two kept rows can be
-    # equal: when no two have the same hash, no two are duplicates, and the events are
-    # a plain copy (the exact GROUP BY costs 5x more over ten million rows)
-    info.rows, info.rejected, info.other_lifecycle, kept_rows, distinct_hashes = con.execute(
+    info.rows, info.rejected, info.other_lifecycle, kept_rows = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {bad}), "
         f"count(*) FILTER (WHERE NOT ({bad}) AND lifecycle = 'other'), "
-        f"count(*) FILTER (WHERE {kept}), "
-        f"count(DISTINCT hash({key})) FILTER (WHERE {kept}) FROM parsed"
-    ).fetchone() or (0, 0, 0, 0, 0)
+        f"count(*) FILTER (WHERE {kept}) FROM parsed").fetchone() or (0, 0, 0, 0)
     info.rejected_rows = [int(r[0]) for r in con.execute(
         f"SELECT rowid + 1 FROM parsed WHERE {bad} ORDER BY rowid LIMIT {SHOWN_REJECTS}"
     ).fetchall()]
     # the rowids are the row numbers now: from here on no result depends on insertion
     # order, and DuckDB sorts and aggregates much faster without keeping it
     con.execute("SET preserve_insertion_order = false")
-    if kept_rows == distinct_hashes:
-        con.execute(f"CREATE OR REPLACE TABLE events AS SELECT rowid + 1 AS row_no, {key} "
-                    f"FROM parsed WHERE {kept}")
-        info.events, info.duplicates = int(kept_rows), 0
-    else:  # duplicates, or rows whose hashes collide: group them exactly
-        con.execute(f"CREATE OR REPLACE TABLE events AS SELECT min(rowid) + 1 AS row_no, "
-                    f"{key}, count(*) AS copies FROM parsed WHERE {kept} GROUP BY {key}")
-        info.events = int((con.execute("SELECT count(*) FROM events").fetchone() or (0,))[0])
-        info.duplicates = int(kept_rows) - info.events
+    _encode(con, kept)
+    info.events, info.duplicates = int(kept_rows), 0  # until the queries count copies
     con.execute("DROP TABLE parsed")
