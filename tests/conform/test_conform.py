@@ -473,8 +473,8 @@ def test_a_log_over_the_memory_limit_is_one_clear_error(
 
 def test_roles_with_working_hours_are_named_in_the_report(tmp_path: Path,
                                                           run_cli: RunCli) -> None:
-    """The log's times are wall-clock; a role with a calendar has designed times in
-    working hours: the report says which roles (a 24/7 calendar is not named)."""
+    """Durations of steps of roles with working hours are measured in those hours: the
+    report says which roles (a 24/7 calendar is not named)."""
     text = COMPLAINT.read_text(encoding="utf-8").replace(
         "{id: tech, name: 技术支持, capacity: 2}",
         "{id: tech, name: 技术支持, capacity: 2, calendar: mon-fri 09:00-18:00}").replace(
@@ -488,10 +488,10 @@ def test_roles_with_working_hours_are_named_in_the_report(tmp_path: Path,
                    "c1,分类与首次响应,2026-01-05 10:00:00\n", encoding="utf-8")
     done = run_cli(["conform", str(log), str(model), "-f", "text", "--fail-on", "never"])
     assert done.returncode == 0, done.stderr
-    notes = [line for line in done.stdout.splitlines() if "wall-clock" in line]
+    notes = [line for line in done.stdout.splitlines() if "working hours" in line]
     assert len(notes) == 1 and "技术支持" in notes[0] and "客服专员" not in notes[0]
     plain = run_cli(["conform", str(log), str(COMPLAINT), "-f", "text", "--fail-on", "never"])
-    assert "wall-clock" not in plain.stdout
+    assert "working hours" not in plain.stdout
     chinese = run_cli(["conform", str(log), str(model), "-f", "text", "--fail-on", "never",
                        "--lang", "zh"])
-    assert "观测时间按自然时间计算；技术支持 的设计时间" in chinese.stdout
+    assert "技术支持 的步骤用时按其工作时间（工作日历和时区）计量" in chinese.stdout

@@ -19,7 +19,8 @@ import simlog
 from procmap.config import Config
 from procmap.conform import read
 from procmap.conform.compare import Model, register_model
-from procmap.conform.queries import CORE, DuckDBEngine, SparkEngine, run_all
+from procmap.conform.queries import CORE, Clock, DuckDBEngine, SparkEngine, run_all
+from procmap.model.calendar import WorkCalendar
 from procmap.pipeline import validate_paths
 
 pytestmark = pytest.mark.spark
@@ -90,8 +91,11 @@ def test_core_queries_give_the_same_results_on_spark_and_duckdb(
     cases[1] = simlog.with_skipped_step(cases[1], "分类")
     log = tmp_path / "log.csv"
     events = simlog.write_csv(str(log), cases, process_column=messy)
+    clocks: list[Clock] = []
     if messy:
-        _messy(log)
+        _messy(log)  # and durations of two steps in working hours (queries.worked_sql)
+        clocks = [("complaint", ["技术诊断", "制定方案"],
+                   WorkCalendar.parse("mon-fri 09:00-12:00 13:00-18:00"), "Europe/Berlin")]
     con = read.connect("512MB")
     try:
         read.read_log(con, str(log))
@@ -101,14 +105,14 @@ def test_core_queries_give_the_same_results_on_spark_and_duckdb(
         models = [Model(entry) for entry in entries]
         duck = DuckDBEngine(con)
         register_model(duck, models)
-        expected = run_all(duck)
+        expected = run_all(duck, clocks=clocks)
     finally:
         read.close(con)
     engine = SparkEngine(spark)
     for name, (columns, types) in LOG_TABLES.items():
         engine.register(name, columns, types, tables[name])
     register_model(engine, models)
-    got = run_all(engine)
+    got = run_all(engine, clocks=clocks)
     assert set(got) == set(CORE)
     for name in CORE:
         assert _normalised(got[name]) == _normalised(expected[name]), name

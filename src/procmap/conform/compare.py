@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procmap.conform.queries import Engine, run_all, split_variant
+from procmap.conform.queries import Clock, Engine, run_all, split_variant
 from procmap.conform.replay import SILENT_KINDS, Deviation, Net, replay_activities
 from procmap.findings import Finding
 from procmap.model import CHOICE_KINDS, Kind
@@ -45,8 +45,8 @@ class ConformResult:
     cases: int
     findings: list[Finding] = field(default_factory=list)
     accepted: int = 0  # deviations silenced by [conform] accept
-    #: the names of the roles with working hours that do the steps measured: the log's
-    #: times are wall-clock, their designed times count working hours only
+    #: the names of the roles with working hours that do the steps measured: their
+    #: durations are measured in those hours (`worktime.py`), as they are designed
     calendar_roles: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -121,7 +121,8 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
     """Measure the processes `entries` against the log loaded in `engine`."""
     models = [Model(entry) for entry in entries]
     register_model(engine, models)
-    rows = run_all(engine, single=len(models) == 1 and log.columns.get("process") is None)
+    rows = run_all(engine, single=len(models) == 1 and log.columns.get("process") is None,
+                   clocks=_clocks(workspace, models))
     _count_copies(log, rows)
     owner = {activity: m.id for m in models for activity in m.steps_of}
     by_process = _rows_by_process(rows)
@@ -136,6 +137,26 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
     return ConformResult(log, reports, unmatched_cases=counts.get(None, 0),
                          cases=sum(counts.values()),
                          calendar_roles=_calendar_roles(workspace, entries))
+
+
+def _clocks(workspace: Workspace, models: Sequence[Model]) -> list[Clock]:
+    """The activities whose durations count working time: those of the steps of roles
+    with working hours (not around the clock), per process and role."""
+    from procmap.model.calendar import WorkCalendar
+
+    roles = workspace.roles
+    clocks: list[Clock] = []
+    for model in models:
+        by_role: dict[str, list[str]] = defaultdict(list)
+        for activity, number in model.steps_of.items():
+            role = model.graph.steps[number].role
+            if role in roles and roles[role].role.calendar:
+                by_role[role].append(activity)
+        for role, activities in by_role.items():
+            calendar = WorkCalendar.parse(str(roles[role].role.calendar))
+            if not calendar.around_the_clock:
+                clocks.append((model.id, activities, calendar, roles[role].role.timezone))
+    return clocks
 
 
 def _calendar_roles(workspace: Workspace, entries: Sequence[ProcessEntry]) -> list[str]:

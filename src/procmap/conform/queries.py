@@ -39,7 +39,11 @@ Rework (a case doing an activity twice) is read from the variants.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from procmap.model.calendar import WorkCalendar
 
 #: the separator of activities in a variant as `run_all` returns it (one string, each
 #: activity prefixed with its 10-digit position and ':')
@@ -119,12 +123,16 @@ MIXED_TIES = "SELECT count(*) FROM paired WHERE tie = 2"
 STEPS_DONE = """
     SELECT c.process, d.case_no, d.act_no, d.t, d.row_no, d.res_no,
            CASE WHEN d.before_start THEN d.before_t ELSE NULL END AS started,
-           row_number() OVER w AS seq, lead(d.act_no) OVER w AS next_act,
+           {worked} AS worked, row_number() OVER w AS seq, lead(d.act_no) OVER w AS next_act,
            lag(d.t) OVER w AS prev_t
     FROM {case_events}
     WHERE NOT d.is_start AND d.tie <> 1 AND c.process IS NOT NULL
     WINDOW w AS (PARTITION BY d.case_no ORDER BY d.t, d.row_no)
 """
+#: `worked` in `steps_done`: the time from the start to the completion, elapsed; for the
+#: steps of roles with working hours, `worked_sql` puts their working time in its place
+ELAPSED = "d.t - d.before_t"
+WORKED = "CASE WHEN d.before_start THEN greatest({elapsed}, CAST(0 AS DOUBLE)) END"
 #: the events of `steps_done` with their case's process (`d` and `c`): through `cases`,
 #: or, with one process, the process itself (no join of every event with its case)
 CASE_EVENTS = "paired d JOIN cases c ON d.case_no = c.case_no"
@@ -140,12 +148,11 @@ CASE_SUMMARY = f"""
     GROUP BY process, case_no
 """
 
-#: the times measured at each completion: wait (previous completion -> start), duration
-#: (start -> completion) and the gap between completions (when there are no start events)
+#: the times measured at each completion: wait (previous completion -> start, elapsed),
+#: duration (start -> completion, in working time where the role has working hours) and
+#: the gap between completions (when there are no start events)
 TIMED = """
-    SELECT process, case_no, act_no, t - prev_t AS gap,
-           CASE WHEN started IS NULL THEN NULL
-                ELSE greatest(t - started, CAST(0 AS DOUBLE)) END AS duration,
+    SELECT process, case_no, act_no, t - prev_t AS gap, worked AS duration,
            CASE WHEN started IS NULL OR prev_t IS NULL THEN NULL
                 ELSE greatest(started - prev_t, CAST(0 AS DOUBLE)) END AS wait
     FROM steps_done
@@ -258,7 +265,7 @@ QUERIES: dict[str, str] = {
 #: ("query", name) runs one of QUERIES, ("drop", name) frees a table no longer read
 PLAN: tuple[tuple[str, str], ...] = (
     ("table", "activity_codes"), ("table", "paired"), ("drop", "events"),
-    ("table", "cases"), ("table", "steps_done"), ("query", "log_totals"),
+    ("table", "cases"), ("query", "log_totals"), ("table", "steps_done"),
     ("drop", "paired"), ("table", "case_summary"),
     *(("query", name) for name in QUERIES if name != "log_totals"),
 )
@@ -335,10 +342,19 @@ def _spark_type(sql_type: str) -> str:
     return {"VARCHAR": "STRING", "INTEGER": "INT"}.get(sql_type, sql_type)
 
 
-def run_all(engine: Engine, single: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+#: the steps of one role with working hours: (process, their log names, the role's
+#: calendar, its time zone)
+Clock = tuple[str, Sequence[str], "WorkCalendar", "str | None"]
+
+
+def run_all(engine: Engine, single: bool = False,
+            clocks: Sequence[Clock] = ()) -> dict[str, list[tuple[Any, ...]]]:
     """Run `PLAN`: name -> rows of every query (`single`: one process and no process
-    column, `SINGLE_PROCESS_CASES`). Variants come back spelled out (activity names)."""
+    column, `SINGLE_PROCESS_CASES`; `clocks`: durations measured in working time).
+    Variants come back spelled out (activity names)."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
+    names = {str(name): int(number) for number, name in
+             engine.rows("SELECT act_no, activity FROM activity_names")}
     for action, name in PLAN:
         if action == "drop":
             engine.drop(name)
@@ -350,15 +366,41 @@ def run_all(engine: Engine, single: bool = False) -> dict[str, list[tuple[Any, .
                 engine.materialize(name, PAIRED.replace("{events}", UNIQUE_EVENTS))
         else:
             sql = SINGLE_PROCESS_CASES if single and name == "cases" else TABLES[name]
+            worked = worked_sql(clocks, names, rows["log_totals"][0][2:4]) \
+                if name == "steps_done" else ""
             engine.materialize(name, sql.replace(
-                "{case_events}", SINGLE_PROCESS_EVENTS if single else CASE_EVENTS))
+                "{case_events}", SINGLE_PROCESS_EVENTS if single else CASE_EVENTS).replace(
+                "{worked}", worked))
     rows["activity_times"] = _with_percentiles(
         rows["activity_times"], {time: engine.rows(sql) for time, sql in PERCENTILES.items()})
-    names = {int(number): str(name) for number, name in
-             engine.rows("SELECT act_no, activity FROM activity_names")}
-    rows["variants"] = [(row[0], spell_variant(row[1], names), *row[2:])
+    spelled = {number: name for name, number in names.items()}
+    rows["variants"] = [(row[0], spell_variant(row[1], spelled), *row[2:])
                         for row in rows["variants"]]
     return rows
+
+
+def worked_sql(clocks: Sequence[Clock], numbers: dict[str, int],
+               span: Sequence[float | None]) -> str:
+    """`worked` of `steps_done`: elapsed, but in working time for the activities of
+    `clocks` (`numbers`: activity -> act_no; `span`: the log's first and last instant)."""
+    from procmap.conform.worktime import clock_sql
+
+    first, last = (float(v) if v is not None else 0.0 for v in span)
+    branches = []
+    for process, activities, calendar, zone in clocks:
+        found = sorted(numbers[a] for a in set(activities) if a in numbers)
+        if not found:
+            continue
+        done, started = (clock_sql(calendar, zone, column, first, last)
+                         for column in ("d.t", "d.before_t"))
+        branches.append(f"WHEN c.process = {_quoted(process)} AND d.act_no IN "
+                        f"({', '.join(map(str, found))}) THEN {done} - {started}")
+    elapsed = f"CASE {' '.join(branches)} ELSE {ELAPSED} END" if branches else ELAPSED
+    return WORKED.replace("{elapsed}", elapsed)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def spell_variant(variant: Any, names: dict[int, str]) -> str:

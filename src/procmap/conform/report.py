@@ -51,9 +51,9 @@ def _summary(result: ConformResult) -> list[str]:
         lines.append(_("{count} cases match no process given").format(
             count=result.unmatched_cases))
     if result.calendar_roles:
-        lines.append(_("observed times are wall-clock; the designed times of {roles} count "
-                       "their working hours only, so nights and weekends make the observed "
-                       "ones longer").format(
+        lines.append(_("durations of the steps of {roles} are measured in their working "
+                       "hours (calendar and time zone), as designed; waits and lead times "
+                       "are elapsed time").format(
             roles=", ".join(one_line(name) for name in result.calendar_roles)))
     return lines
 
