@@ -3,11 +3,11 @@
 The SQL below is the one definition: DuckDB runs it in process (default), Spark SQL runs
 it unchanged on a cluster (`tests/conform/test_spark.py` runs it in Spark's local mode and
 checks the results equal DuckDB's). It keeps to what both dialects share: window
-functions, `count(DISTINCT ...)`, `CASE`, `IS NOT DISTINCT FROM`, `greatest`, `lpad`,
-`chr`, `||`, `array_agg` and `array_sort`, plus two Spark functions DuckDB gets as macros
-of the same meaning (`percentile` = `quantile_cont`, exact and interpolated; `array_join`
-= `array_to_string`; see `read.connect`). Times are seconds (DOUBLE), so no interval
-arithmetic differs between engines.
+functions, `count(DISTINCT ...)`, `CASE`, `IS NOT DISTINCT FROM`, `greatest`, `least`,
+`floor`, `array_agg`, `array_sort` and grouping by an array, plus one Spark function
+DuckDB gets as a macro of the same meaning (`percentile` = `quantile_cont`, exact and
+interpolated; see `read.connect`). Times are seconds (DOUBLE), so no interval arithmetic
+differs between engines.
 
 Inputs (an engine registers them):
 
@@ -28,13 +28,12 @@ Inputs (an engine registers them):
 before it of the same case and activity; `cases`, the process of each case;
 `steps_done`, the completion events of matched cases in case order with their start;
 `case_summary`, one row per case), the queries, and which table is no longer needed
-when. Exact duplicates (same case,
-activity, time, lifecycle, resource and process) are counted and read once: they sort
-next to each other in `paired`, where each is flagged and left out of everything after
-it; only when a log has events at the same instant of the same case and activity by
-different resources are the events grouped first (`UNIQUE_EVENTS`), so that results
-never depend on which of the two ways ran.
-Rework (a case doing an activity twice) is read from the variants.
+when. Exact duplicates (same case, activity, time, lifecycle, resource and process) are
+counted and read once: they sort next to each other in `paired`, where each is flagged
+and left out of everything after it; only when a log has events at the same instant of
+the same case and activity by different resources are the events grouped first
+(`UNIQUE_EVENTS`), so that results never depend on which of the two ways ran. Rework (a
+case doing an activity twice) is read from the variants.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def log_format(path: str) -> str:
 
 def connect(memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-process DuckDB with bounded memory, spilling to a private temporary folder,
-    with the two functions the shared SQL uses under their Spark names."""
+    with the function the shared SQL uses under its Spark name (`percentile`)."""
     import duckdb
 
     spill = tempfile.mkdtemp(prefix="procmap-conform-")
@@ -132,7 +132,6 @@ def connect(memory_limit: str = "1GB", threads: int | None = None) -> duckdb.Duc
         raise LogError(_("cannot start DuckDB: {why}").format(why=_one_line(exc))) from exc
     con.execute("SET enable_progress_bar = false")  # procmap's output only, on stderr too
     con.execute("CREATE MACRO percentile(x, p) AS quantile_cont(x, p)")
-    con.execute("CREATE MACRO array_join(a, s) AS array_to_string(a, s)")
     _SPILL[id(con)] = spill
     return con
 
@@ -311,38 +310,36 @@ def _timestamp(value: str, timezone: str) -> str:
 def _encode(con: duckdb.DuckDBPyConnection, kept: str) -> None:
     """`events` from `parsed`: names become numbers (see queries.py), each spelled out in
     its dictionary. A number is the name's hash, computed in the same pass; a dictionary
-    where two names share a hash (about one log in ten million with a million cases) is
+    where two names share a hash (one log in tens of millions with a million cases) is
     numbered in the order of its names instead, and joined. Activities and processes are
     few, and always numbered from 1 in the order of their names (variants pack activity
-    numbers, and the queries take the largest process). Exact duplicates are counted by
-    the queries, which read them once."""
-    numbers = []
+    numbers, and the queries take the largest process). An empty dictionary (a log
+    without resources or processes) gives NULL without a join. Exact duplicates are
+    counted by the queries, which read them once."""
+    picked, joins = [], []
     for table, number, name, column in _DICTIONARIES:
         hashed = _HASHED.format(name=name) if table in _HASHED_TABLES else None
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {name}, "
                     f"{hashed or f'row_number() OVER (ORDER BY {name})'} AS {number} "
                     f"FROM (SELECT DISTINCT {column} AS {name} FROM parsed WHERE {kept} "
                     f"AND {column} IS NOT NULL) named")
-        if hashed and _collides(con, table, number):
+        names, distinct = con.execute(
+            f"SELECT count(*), count(DISTINCT {number}) FROM {table}").fetchone() or (0, 0)
+        if hashed and names != distinct:  # two names share a hash
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {name}, "
                         f"row_number() OVER (ORDER BY {name}) AS {number} FROM {table}")
             hashed = None
-        numbers.append((table, number, name, column, hashed))
-    picked = ", ".join(
-        (hashed.format(name=f"p.{column}") if hashed else f"{table}.{number}") + f" AS {number}"
-        for table, number, name, column, hashed in numbers)
-    joins = " ".join(f"LEFT JOIN {table} ON p.{column} = {table}.{name}"
-                     for table, number, name, column, hashed in numbers if not hashed)
+        if not names:
+            picked.append(f"CAST(NULL AS BIGINT) AS {number}")
+        elif hashed:
+            picked.append(f"{_HASHED.format(name=f'p.{column}')} AS {number}")
+        else:
+            picked.append(f"{table}.{number} AS {number}")
+            joins.append(f"LEFT JOIN {table} ON p.{column} = {table}.{name}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE events AS
-        SELECT p.row_no, p.t, p.lifecycle = 'start' AS is_start, {picked}
-        FROM (SELECT rowid + 1 AS row_no, * FROM parsed WHERE {kept}) p {joins}""")
-
-
-def _collides(con: duckdb.DuckDBPyConnection, table: str, number: str) -> bool:
-    names, numbers = con.execute(
-        f"SELECT count(*), count(DISTINCT {number}) FROM {table}").fetchone() or (0, 0)
-    return bool(names != numbers)
+        SELECT p.row_no, p.t, p.lifecycle = 'start' AS is_start, {", ".join(picked)}
+        FROM (SELECT rowid + 1 AS row_no, * FROM parsed WHERE {kept}) p {" ".join(joins)}""")
 
 
 def _load(con: duckdb.DuckDBPyConnection, relation: str, chosen: Mapping[str, str | None],
