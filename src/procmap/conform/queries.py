@@ -120,18 +120,22 @@ MIXED_TIES = "SELECT count(*) FROM paired WHERE tie = 2"
 #: the completion events of matched cases, in case order, each with the time its
 #: activity started (if it did) and the completion before it in the case
 STEPS_DONE = """
-    SELECT c.process, d.case_no, d.act_no, d.t, d.row_no, d.res_no,
-           CASE WHEN d.before_start THEN d.before_t ELSE NULL END AS started,
-           {worked} AS worked, row_number() OVER w AS seq, lead(d.act_no) OVER w AS next_act,
-           lag(d.t) OVER w AS prev_t
-    FROM {case_events}
-    WHERE NOT d.is_start AND d.tie <> 1 AND c.process IS NOT NULL
-    WINDOW w AS (PARTITION BY d.case_no ORDER BY d.t, d.row_no)
+    SELECT process, case_no, act_no, t, row_no, res_no,
+           CASE WHEN before_start THEN before_t ELSE NULL END AS started,
+           {worked} AS worked, row_number() OVER w AS seq, lead(act_no) OVER w AS next_act,
+           lag(t) OVER w AS prev_t
+    FROM (
+      SELECT d.case_no, d.act_no, d.t, d.row_no, d.res_no, d.before_t, d.before_start,
+             c.process{clock_columns}
+      FROM {case_events}
+      WHERE NOT d.is_start AND d.tie <> 1 AND c.process IS NOT NULL) done
+    WINDOW w AS (PARTITION BY case_no ORDER BY t, row_no)
 """
 #: `worked` in `steps_done`: the time from the start to the completion, elapsed; for the
 #: steps of roles with working hours, `worked_sql` puts their working time in its place
-ELAPSED = "d.t - d.before_t"
-WORKED = "CASE WHEN d.before_start THEN greatest({elapsed}, CAST(0 AS DOUBLE)) END"
+#: (from each completion's clock and local times, `clock_columns`)
+ELAPSED = "t - before_t"
+WORKED = "CASE WHEN before_start THEN greatest({elapsed}, CAST(0 AS DOUBLE)) END"
 #: the events of `steps_done` with their case's process (`d` and `c`): through `cases`,
 #: or, with one process, the process itself (no join of every event with its case)
 CASE_EVENTS = "paired d JOIN cases c ON d.case_no = c.case_no"
@@ -365,11 +369,11 @@ def run_all(engine: Engine, single: bool = False,
                 engine.materialize(name, PAIRED.replace("{events}", UNIQUE_EVENTS))
         else:
             sql = SINGLE_PROCESS_CASES if single and name == "cases" else TABLES[name]
-            worked = worked_sql(clocks, names, rows["log_totals"][0][2:4]) \
-                if name == "steps_done" else ""
+            columns, worked = worked_sql(clocks, names, rows["log_totals"][0][2:4]) \
+                if name == "steps_done" else ("", "")
             engine.materialize(name, sql.replace(
                 "{case_events}", SINGLE_PROCESS_EVENTS if single else CASE_EVENTS).replace(
-                "{worked}", worked))
+                "{clock_columns}", columns).replace("{worked}", worked))
     rows["activity_times"] = _with_percentiles(
         rows["activity_times"], {time: engine.rows(sql) for time, sql in PERCENTILES.items()})
     spelled = {number: name for name, number in names.items()}
@@ -379,23 +383,33 @@ def run_all(engine: Engine, single: bool = False,
 
 
 def worked_sql(clocks: Sequence[Clock], numbers: dict[str, int],
-               span: Sequence[float | None]) -> str:
-    """`worked` of `steps_done`: elapsed, but in working time for the activities of
-    `clocks` (`numbers`: activity -> act_no; `span`: the log's first and last instant)."""
-    from procmap.conform.worktime import clock_sql
+               span: Sequence[float | None]) -> tuple[str, str]:
+    """(`clock_columns`, `worked`) of `steps_done`: elapsed, but in working time for the
+    activities of `clocks` (`numbers`: activity -> act_no; `span`: the log's first and
+    last instant). Each completion gets its clock's number and the local times of its
+    start and end first, so the working intervals' terms read columns."""
+    from procmap.conform.worktime import local_sql, working_sql
 
     first, last = (float(v) if v is not None else 0.0 for v in span)
-    branches = []
+    which, done, begun, worked = [], [], [], []
     for process, activities, calendar, zone in clocks:
         found = sorted(numbers[a] for a in set(activities) if a in numbers)
         if not found:
             continue
-        done, started = (clock_sql(calendar, zone, column, first, last)
-                         for column in ("d.t", "d.before_t"))
-        branches.append(f"WHEN c.process = {_quoted(process)} AND d.act_no IN "
-                        f"({', '.join(map(str, found))}) THEN {done} - {started}")
-    elapsed = f"CASE {' '.join(branches)} ELSE {ELAPSED} END" if branches else ELAPSED
-    return WORKED.replace("{elapsed}", elapsed)
+        when = (f"WHEN c.process = {_quoted(process)} AND d.act_no IN "
+                f"({', '.join(map(str, found))})")
+        number = len(which) + 1
+        which.append(f"{when} THEN {number}")
+        done.append(f"{when} THEN {local_sql(zone, 'd.t', first, last)}")
+        begun.append(f"{when} THEN {local_sql(zone, 'd.before_t', first, last)}")
+        worked.append(f"WHEN {number} THEN {working_sql(calendar, 'local_done')} - "
+                      f"{working_sql(calendar, 'local_begun')}")
+    if not which:
+        return "", WORKED.replace("{elapsed}", ELAPSED)
+    columns = (f", CASE {' '.join(which)} END AS clock, CASE {' '.join(done)} END AS "
+               f"local_done, CASE {' '.join(begun)} END AS local_begun")
+    elapsed = f"CASE clock {' '.join(worked)} ELSE {ELAPSED} END"
+    return columns, WORKED.replace("{elapsed}", elapsed)
 
 
 def _quoted(text: str) -> str:

@@ -43,7 +43,17 @@ def clock_sql(calendar: WorkCalendar, zone: str | None, column: str,
               first: float, last: float) -> str:
     """SQL of `W(column)` (see the module docstring) for instants between `first` and
     `last` (seconds since 1970 UTC); outside them the offset of the nearest end holds."""
-    local = f"({column} + {_offset_sql(zone, column, first, last)} - {MONDAY})"
+    return working_sql(calendar, local_sql(zone, column, first, last))
+
+
+def local_sql(zone: str | None, column: str, first: float, last: float) -> str:
+    """SQL of `u`: the local seconds since a Monday 00:00 of the instant `column`."""
+    return f"({column} + {_offset_sql(zone, column, first, last)} - {MONDAY})"
+
+
+def working_sql(calendar: WorkCalendar, local: str) -> str:
+    """SQL of `W` from `u` (`local_sql`): give it a column, not the expression, where
+    rows are many (the expression is repeated once per working interval)."""
     week = f"floor({local} / {WEEK})"
     into = f"({local} - {week} * {WEEK})"
     weekly = sum(end - start for start, end in calendar.intervals) * 60
