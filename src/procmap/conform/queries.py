@@ -391,7 +391,10 @@ def worked_sql(clocks: Sequence[Clock], numbers: dict[str, int],
     from procmap.conform.worktime import local_sql, working_sql
 
     first, last = (float(v) if v is not None else 0.0 for v in span)
-    which, done, begun, worked = [], [], [], []
+    which: list[str] = []
+    done: list[str] = []
+    begun: list[str] = []
+    worked: list[str] = []
     for process, activities, calendar, zone in clocks:
         found = sorted(numbers[a] for a in set(activities) if a in numbers)
         if not found:
