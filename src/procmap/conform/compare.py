@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procmap.conform.queries import Clock, Engine, run_all, split_variant
+from procmap.conform.queries import Clock, Engine, run_all
 from procmap.conform.replay import SILENT_KINDS, Deviation, Net, replay_activities
 from procmap.findings import Finding
 from procmap.model import CHOICE_KINDS, Kind
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from procmap.analysis.graph import ProcessGraph
     from procmap.conform.read import LogInfo
     from procmap.model import ProcessEntry, Transition, Workspace
+    from procmap.model.calendar import WorkCalendar
 
 HOUR = 3600.0
 END = "\x00end"  # the end of a case in the directly-follows graph
@@ -142,34 +143,41 @@ def conform(workspace: Workspace, entries: Sequence[ProcessEntry], engine: Engin
 def _clocks(workspace: Workspace, models: Sequence[Model]) -> list[Clock]:
     """The activities whose durations count working time: those of the steps of roles
     with working hours (not around the clock), per process and role."""
-    from procmap.model.calendar import WorkCalendar
-
     roles = workspace.roles
+    calendars = _working_hours(workspace, [s.role for m in models for s in m.entry.process.steps])
     clocks: list[Clock] = []
     for model in models:
         by_role: dict[str, list[str]] = defaultdict(list)
         for activity, number in model.steps_of.items():
             role = model.graph.steps[number].role
-            if role in roles and roles[role].role.calendar:
+            if role in calendars:
                 by_role[role].append(activity)
-        for role, activities in by_role.items():
-            calendar = WorkCalendar.parse(str(roles[role].role.calendar))
-            if not calendar.around_the_clock:
-                clocks.append((model.id, activities, calendar, roles[role].role.timezone))
+        clocks.extend((model.id, activities, calendars[role], roles[role].role.timezone)
+                      for role, activities in by_role.items())
     return clocks
 
 
 def _calendar_roles(workspace: Workspace, entries: Sequence[ProcessEntry]) -> list[str]:
     """The names of the roles with working hours (not around the clock) that own steps of
     `entries`, in order of first use."""
+    roles = workspace.roles
+    return [roles[r].role.label for r in _working_hours(
+        workspace, [step.role for entry in entries for step in entry.process.steps])]
+
+
+def _working_hours(workspace: Workspace, used: Sequence[str | None]) -> dict[str, WorkCalendar]:
+    """Role id -> calendar of the roles among `used` with working hours (not around the
+    clock), in order of first use, each parsed once."""
     from procmap.model.calendar import WorkCalendar
 
     roles = workspace.roles
-    used = dict.fromkeys(step.role for entry in entries for step in entry.process.steps
-                         if step.role in roles)  # in order of first use, each once
-    calendars = {r: roles[r].role.calendar for r in used}
-    return [roles[r].role.label for r, text in calendars.items()
-            if text and not WorkCalendar.parse(text).around_the_clock]
+    found: dict[str, WorkCalendar] = {}
+    for role in dict.fromkeys(r for r in used if r in roles):
+        text = roles[role].role.calendar
+        calendar = WorkCalendar.parse(text) if text else None
+        if calendar is not None and not calendar.around_the_clock:
+            found[role] = calendar
+    return found
 
 
 _Rows = dict[str, list[tuple[Any, ...]]]  # query name -> its rows
@@ -208,7 +216,7 @@ def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[An
     fitting, deviations, kinds = _deviations(model, data.get("variants", []), owners, accept)
     replayed = sum(int(r[1]) for r in data.get("variants", []))
     rework = sum(int(r[1]) for r in data.get("variants", [])
-                 if _repeats(split_variant(r[0])))
+                 if _repeats(r[0]))
     steps = _steps(model, data.get("activity_times", []), cases)
     report = {
         "id": process.id, "name": process.name, "file": model.entry.file, "cases": cases,
@@ -231,7 +239,7 @@ def _report(workspace: Workspace, model: Model, data: Mapping[str, list[tuple[An
     return ProcessReport(model.entry, model.graph, report, kinds)
 
 
-def _repeats(activities: list[str]) -> bool:
+def _repeats(activities: Sequence[str]) -> bool:
     return len(set(activities)) < len(activities)
 
 
@@ -248,7 +256,7 @@ def _deviations(model: Model, variants: list[tuple[Any, ...]], owners: Mapping[s
     entries: dict[Deviation, list[Any]] = {}
     kinds: dict[str, int] = {}
     for variant, count, example in variants:
-        outcome = replay_activities(model.net, split_variant(variant), model.steps_of, owners)
+        outcome = replay_activities(model.net, list(variant), model.steps_of, owners)
         shown = [d for d in outcome.deviations if not _accepted(d, model.id, accept)]
         if outcome.fits or not shown:
             fitting += int(count)

@@ -44,9 +44,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from procmap.model.calendar import WorkCalendar
 
-#: the separator of activities in a variant as `run_all` returns it (one string, each
-#: activity prefixed with its 10-digit position and ':')
-VARIANT_SEPARATOR = "\x01"
 #: activity numbers (from 1, `activity_names`) are below this in a packed variant
 VARIANT_BASE = 2**31
 
@@ -354,7 +351,7 @@ def run_all(engine: Engine, single: bool = False,
             clocks: Sequence[Clock] = ()) -> dict[str, list[tuple[Any, ...]]]:
     """Run `PLAN`: name -> rows of every query (`single`: one process and no process
     column, `SINGLE_PROCESS_CASES`; `clocks`: durations measured in working time).
-    Variants come back spelled out (activity names)."""
+    Variants come back spelled out (a tuple of activity names)."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
     names = {str(name): int(number) for number, name in
              engine.rows("SELECT act_no, activity FROM activity_names")}
@@ -419,13 +416,10 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def spell_variant(variant: Any, names: dict[int, str]) -> str:
-    """A packed variant (`case_summary`, a sorted array of numbers) as one string: each
-    activity's name prefixed with its 10-digit position and ':', joined with
-    VARIANT_SEPARATOR."""
-    return VARIANT_SEPARATOR.join(
-        f"{position:010d}:{names[int(packed) % VARIANT_BASE]}"
-        for position, packed in enumerate(variant or (), start=1))
+def spell_variant(variant: Any, names: dict[int, str]) -> tuple[str, ...]:
+    """A packed variant (`case_summary`, a sorted array of numbers) as its activities'
+    names, in order."""
+    return tuple(names[int(packed) % VARIANT_BASE] for packed in variant or ())
 
 
 def _with_percentiles(counts: list[tuple[Any, ...]],
@@ -438,13 +432,3 @@ def _with_percentiles(counts: list[tuple[Any, ...]],
              *by_key["duration"].get((row[0], row[1]), (None, None)),
              *by_key["gap"].get((row[0], row[1]), (None, None)), *row[4:])
             for row in counts]
-
-
-def split_variant(variant: str) -> list[str]:
-    """The activities of a variant string, in order."""
-    import re
-
-    if not variant:
-        return []
-    parts = re.split(r"\x01(?=\d{10}:)", variant)
-    return [part[11:] for part in parts]

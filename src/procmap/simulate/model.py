@@ -109,7 +109,7 @@ def make_pool(role: Role) -> Pool:
     from procmap.simulate.worktime import WorkingTime
 
     calendar = WorkCalendar.parse(role.calendar) if role.calendar else None
-    if calendar is not None and calendar.intervals != ((0, 7 * 24 * 60),):
+    if calendar is not None and not calendar.around_the_clock:
         servers = max(1, math.ceil(role.capacity - 1e-9))
         return Pool(role.id, role.label, servers, role.capacity / servers,
                     WorkingTime(calendar, role.timezone), role.cost, role.timezone)
