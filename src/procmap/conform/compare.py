@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procmap.conform.queries import Clock, Engine, run_all
-from procmap.conform.replay import SILENT_KINDS, Deviation, Net, replay_activities
+from procmap.conform.replay import OPTIONAL_KINDS, SILENT_KINDS, Deviation, Net, replay_activities
 from procmap.findings import Finding
 from procmap.model import CHOICE_KINDS, Kind
 
@@ -317,7 +317,8 @@ def _designed(value: float) -> dict[str, float] | None:
 
 
 def _first_steps(model: Model, node: int) -> set[str]:
-    """The steps with events (or END) a case meets first from `node` on."""
+    """The steps with events (or END) a case meets first from `node` on. A `wait` or
+    `subprocess` step may have events or not: it counts, and so do the steps after it."""
     graph = model.graph
     found: set[str] = set()
     stack, seen = [node], set()
@@ -329,16 +330,18 @@ def _first_steps(model: Model, node: int) -> set[str]:
         kind = graph.steps[current].kind
         if kind is Kind.END:
             found.add(END)
-        elif kind in SILENT_KINDS:
-            stack.extend(t for t, _w in graph.successors[current])
-        else:
+            continue
+        if kind not in SILENT_KINDS:
             found.add(graph.ids[current])
+        if kind in SILENT_KINDS or kind in OPTIONAL_KINDS:
+            stack.extend(t for t, _w in graph.successors[current])
     return found
 
 
 def _before_steps(model: Model, node: int) -> set[str]:
     """The steps with events from which a case reaches `node` through silent steps only
-    (`node` itself when it has events)."""
+    (`node` itself when it has events); through a `wait` or `subprocess` step too, which
+    may have events or not."""
     graph = model.graph
     if graph.steps[node].kind not in SILENT_KINDS:
         return {graph.ids[node]}
@@ -350,10 +353,11 @@ def _before_steps(model: Model, node: int) -> set[str]:
             continue
         seen.add(current)
         for source, _w in graph.predecessors[current]:
-            if graph.steps[source].kind in SILENT_KINDS:
-                stack.append(source)
-            else:
+            kind = graph.steps[source].kind
+            if kind not in SILENT_KINDS:
                 found.add(graph.ids[source])
+            if kind in SILENT_KINDS or kind in OPTIONAL_KINDS:
+                stack.append(source)
     return found
 
 
